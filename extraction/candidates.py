@@ -1,0 +1,278 @@
+"""Every amount of money in an article, read in its sentence: what it measures, what kind of
+fact it reports, how many projects it covers, or why it is not an investment event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extraction.counts import ProjectCount, find_counts
+from extraction.investors import CompanyMention, find_companies
+from extraction.lexicon import Lexicon, lexicon
+from extraction.money import Money, find_money
+from extraction.sentences import CLAUSE_BREAK, Sentence
+
+#: A single project named after its amount: 总投资16亿元的塌西湖…光伏电站项目.
+_NAMED_AFTER = re.compile(
+    r"^(?:人民币)?的(?P<name>[^,;。!?()]{2,40}?(?:项目|基地|产业园|园区|园|城|中心|工厂|厂|小镇|综合体|电站|工程|生产线|酒店|景区|市场|医院|学校))"
+)
+#: `X项目` just before an amount, not part of a count (签约项目60个) and not a batch word.
+_PROJECT_WORD = re.compile(r"项目|合同书")
+_BATCH_WORDS = re.compile(r"(签约|新签约|引进|落地|招商|重点|重大|这批|本批|此批|各类|所有|全部|共有|上报)的?项目$")
+_PROGRESS = re.compile(r"^\)?(?:的)?(?:目标任务|目标|任务)?(?:的)?\d+(?:\.\d+)?%")
+_BRACKET_AFTER = re.compile(r"^(?:以上|以下|及以上)?(?:的)?[\u4e00-\u9fa5“”]{0,8}?项目")
+_PHASE = re.compile(r"^(?:其中[:,]?)?[一二三四五六七八九1-9]期")
+_DAY_CUE = re.compile(r"\d{1,2}日|当天|当日|日前|近日|上午|下午")
+_TARGET_AFTER = re.compile(r"^(?:左右|以上)?(?:的)?(?:目标|任务)")
+_FORECAST = re.compile(r"预计(?:[^,;。]{0,6})(?:全年|今年|年度|明年|到\d{4}|将)")
+_ACTUAL = re.compile(r"实际")
+_FENBIE = re.compile(r"分别(?:将|拟|计划)?(?:投资|为|达|是)?")
+#: Words that refer back to the batch just told (the occasion itself or its projects).
+_SAME_OCCASION = re.compile(r"此次|本次|本届|现场|当场|当天|期间|签约项目中|签约的")
+
+
+@dataclass
+class Candidate:
+    """One amount read in its sentence; becomes an event unless `skip` says why not."""
+
+    sentence: Sentence
+    money: Money
+    start: int
+    end: int
+    metric: str | None = None
+    single: bool = False
+    count: int | None = None
+    kind: str = "period_stat"
+    scores: dict[str, float] = field(default_factory=dict)
+    investor: CompanyMention | None = None
+    project: str | None = None
+    subset: bool = False
+    own_occasion: bool = False
+    headline: bool = False
+    copies: int = 1
+    copy: int = 0
+    skip: str | None = None
+    window: tuple[int, int] = (0, 0)
+    part_of: Candidate | None = None
+    region: str | None = None
+    duplicate_of: Candidate | None = None
+
+
+def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in rx.finditer(text):  # noqa: B007 - the last match is wanted
+        pass
+    return found
+
+
+def _clause_tail(text: str) -> str:
+    """The text after the last clause break."""
+    parts = CLAUSE_BREAK.split(text)
+    return parts[-1] if parts else text
+
+
+class SentenceReader:
+    """Reads the amounts of one sentence, with the sentences before it as context."""
+
+    def __init__(self, lex: Lexicon | None = None) -> None:
+        self.lex = lex or lexicon()
+
+    def read(self, s: Sentence, before: list[Sentence], in_plan_quote: bool) -> list[Candidate]:
+        text = s.text
+        moneys = find_money(text)
+        if not moneys:
+            return []
+        counts = find_counts(text)
+        companies = find_companies(text)
+        out: list[Candidate] = []
+        prev: Candidate | None = None
+        for i, m in enumerate(moneys):
+            lo = moneys[i - 1].end if i else 0
+            hi = moneys[i + 1].start if i + 1 < len(moneys) else len(text)
+            c = Candidate(sentence=s, money=m, start=s.start + m.start, end=s.start + m.end, window=(lo, hi))
+            self._read_one(c, text, lo, counts, companies, prev, moneys[i + 1 :], before, in_plan_quote)
+            out.append(c)
+            if not c.skip:
+                prev = c
+        return out
+
+    # -- the rules, in the order they apply ---------------------------------------
+
+    def _read_one(
+        self,
+        c: Candidate,
+        text: str,
+        lo: int,
+        counts: list[ProjectCount],
+        companies: list[CompanyMention],
+        prev: Candidate | None,
+        later: list[Money],
+        before: list[Sentence],
+        in_plan_quote: bool,
+    ) -> None:
+        lex = self.lex
+        m = c.money
+        left = text[lo : m.start]
+        after = text[m.end : m.end + 40]
+        if left.endswith(("(", "(约", "(合", "(折合", "(约合")) and lo and text[lo - 1 : lo] != "":
+            c.skip = "conversion gloss of the amount before it"
+            return
+        if m.low is not None and m.high is not None and _BRACKET_AFTER.match(after):
+            c.skip = "size bracket (a range of project sizes)"
+            return
+        if (m.text.endswith("以上") or after.startswith(("以上", "以下")) or left.endswith(("过", "超", "上"))) and (
+            _BRACKET_AFTER.match(after)
+        ):
+            c.skip = "size bracket (projects above an amount)"
+            return
+        if after.startswith(("至", "到", "-")) and find_money(after[:12]):
+            c.skip = "lower end of a size bracket"
+            return
+        if _PROGRESS.match(after) or (re.search(r"(目标|任务)(的)?\(?$", left) and _PROGRESS.match(after)):
+            c.skip = "target inside a progress clause"
+            return
+        if lex.registration.search(text[: m.start]):
+            c.skip = "registration data of new firms"
+            return
+        if lex.construction.search(left):
+            c.skip = "construction start or completion"
+            return
+        clause = _clause_tail(left)
+        if _PHASE.match(clause) or _PHASE.match(left.lstrip(",;: ")):
+            c.skip = "phase of a project told apart from it"
+            return
+        # what the amount measures: the nearest keyword before it in its clause
+        kw = _last(lex.metric_re, clause)
+        metric: str | None
+        if kw is not None:
+            metric = lex.metric_of[kw.group(0)]
+            if metric is None:
+                c.skip = f"not investment ({kw.group(0)})"
+                return
+        elif re.match(r"^(?:的)?投资", after):
+            metric = "total_investment"
+        elif prev is not None and len(left) <= 14 and not lex.metric_re.search(left):
+            metric = prev.metric
+        else:
+            c.skip = "no investment keyword near the amount"
+            return
+        if metric == "funds_in_place" and m.currency != "CNY" and "外资" in text:
+            metric = "fdi_utilized"
+        c.metric = metric
+        # how many projects: the nearest count since the previous amount
+        window_counts = [k for k in counts if lo <= k.start and k.end <= m.start + 1]
+        plain = [k for k in window_counts if not k.bracket]
+        count = (plain or window_counts or [None])[-1]
+        last_count_end = count.end if count else lo
+        # a single project: named after the amount, or 项目/a company between the count and the amount
+        named = _NAMED_AFTER.match(text[m.end : m.end + 48])
+        between = text[last_count_end : m.start]
+        company = next((co for co in reversed(companies) if last_count_end <= co.start and co.end <= m.start), None)
+        proj_word = _last(_PROJECT_WORD, between)
+        single_cue = bool(named) or company is not None or (
+            proj_word is not None and not _BATCH_WORDS.search(between[: proj_word.end()])
+        )
+        if count is not None and count.n >= 2 and not (single_cue and re.search(r"其中|包括|如|例如|比如", between)):
+            if single_cue and named and not company and count.end <= m.start and count.start >= lo and (
+                re.search(r"其中|包括|如|例如|比如|分别", text[count.end : m.start])
+            ):
+                c.single = True
+            else:
+                c.count = count.n
+        elif single_cue or (count is not None and count.n == 1):
+            c.single = True
+        elif prev is not None and not prev.single and prev.count and len(left) <= 14:
+            c.count = prev.count
+        if c.single:
+            c.investor = company or next(
+                (co for co in companies if m.end <= co.start < m.end + 30 and named and co.start < m.end + named.end()),
+                None,
+            )
+            c.project = named.group("name") if named else self._project_name(text, lo, m.start)
+        # 分别 distributes one amount over the projects listed before it
+        if _FENBIE.search(left[-10:]) and not later:
+            items = self._list_length(left)
+            if items >= 2:
+                c.single, c.count, c.copies = True, None, items
+        c.subset = bool(re.search(r"其中|包括|包含|签约项目中|个项目中|中,|当中|分别是", text[: m.start]))
+        self._score_kind(c, text, left, after, before, in_plan_quote)
+
+    @staticmethod
+    def _list_length(left: str) -> int:
+        """How many items the list right before 分别 names (A、B和C → 3)."""
+        clauses = [p for p in re.split(r"[,;:]", left) if p.strip()]
+        if clauses and "分别" in clauses[-1] and len(clauses[-1].split("分别")[0].strip()) < 2:
+            clauses = clauses[:-1]
+        if not clauses:
+            return 1
+        listed = clauses[-1].split("分别")[0]
+        n = listed.count("、") + 1
+        if n == 1 and re.search(r"项目|园|基地", listed):
+            n = len(re.findall(r"和|与|及", listed)) + 1
+        return n
+
+    @staticmethod
+    def _project_name(text: str, lo: int, hi: int) -> str | None:
+        m = _last(re.compile(r"[“\"]?([^,;。:“”\"()、]{2,40}?(?:项目|基地|产业园))[”\"]?"), text[lo:hi])
+        if not m:
+            return None
+        name = re.sub(r"^.*?(?:签约|签订|签署|签约落地|建设|引进|落户|的|了)", "", m.group(1))
+        return name if len(name) >= 4 else m.group(1)
+
+    def _score_kind(
+        self, c: Candidate, text: str, left: str, after: str, before: list[Sentence], in_plan_quote: bool
+    ) -> None:
+        """Weigh the cues for signing, period figure, pipeline and target; the strongest wins."""
+        lex = self.lex
+        upto = text[: c.money.start]
+        occasions = [o for o in lex.occasion.finditer(upto)]
+        own = [o for o in occasions if not _SAME_OCCASION.fullmatch(o.group(0))]
+        c.own_occasion = bool(own) and not _SAME_OCCASION.search(upto)
+        scores = {"signing": 0.0, "period_stat": 0.0, "pipeline": 0.0, "target": 0.0}
+        # signing: an occasion and a signing verb
+        if occasions:
+            scores["signing"] += 3.0
+        elif any(lex.occasion.search(b.text) for b in before[-2:] if b.paragraph == c.sentence.paragraph):
+            scores["signing"] += 1.5
+        sign = _last(lex.signing, upto)
+        if sign:
+            scores["signing"] += 1.0
+        if _DAY_CUE.search(upto):
+            scores["signing"] += 0.5
+        # pipeline: the nearest verb is one of releasing or packaging projects
+        masked = lex.occasion.sub(lambda o: "#" * len(o.group(0)), upto)
+        pipe = _last(lex.pipeline, masked)
+        if pipe and (not sign or pipe.start() > sign.start()):
+            scores["pipeline"] += 3.5
+        # period figure: a period, a to-date word, an aggregate level, a stock metric
+        period = _last(lex.period, upto)
+        if period or re.search(r"\d{1,2}(?:-|至|到)\d{1,2}月|前\d{1,2}个?月|(?:19|20)\d{2}年[,全我该]", upto):
+            scores["period_stat"] += 2.5
+        elif before and before[-1].paragraph == c.sentence.paragraph and lex.period.search(before[-1].text):
+            scores["period_stat"] += 1.0
+        if re.search(r"全省|全市|全县|全区|全州|各镇|各地|全旗", left):
+            scores["period_stat"] += 1.0
+        if c.metric in ("funds_in_place", "fdi_utilized"):
+            scores["period_stat"] += 3.0
+        # target: a goal or forecast before the amount, or "…的目标" after it
+        target = _last(lex.target, left)
+        if target and not re.match(r"(目标|任务)", target.group(0)) or _TARGET_AFTER.match(after):
+            scores["target"] += 4.0
+        elif target and not re.search(r"完成[^,;。]{0,10}(目标|任务)", left):
+            scores["target"] += 4.0
+        if _FORECAST.search(left) and not (_ACTUAL.search(left) and not re.search(r"全年|年度|今年", left)):
+            scores["target"] += 4.0
+        if in_plan_quote:
+            scores["target"] += 4.0
+        c.scores = scores
+        if c.single and c.investor is not None and not c.project and period and not sign:
+            c.single = False  # investors of a region to date (商会…投资额近百亿元), not one project
+        if c.single:
+            c.kind = "pipeline" if scores["pipeline"] and not sign else (
+                "target" if scores["target"] >= 4.0 and not sign else "project"
+            )
+        else:
+            best = max(scores.values())
+            order = ("target", "pipeline", "signing", "period_stat") if best else ("period_stat",)
+            c.kind = next(k for k in order if scores.get(k, 0.0) == best) if best else "period_stat"

@@ -1,0 +1,246 @@
+"""Article in, investment events out: the pure function the stream agents call."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from extraction.candidates import Candidate, SentenceReader
+from extraction.ids import event_id, fact_id
+from extraction.industries import tag_industries
+from extraction.investors import find_companies
+from extraction.lexicon import lexicon
+from extraction.linking import link_parts, merge_duplicates
+from extraction.metadata import read_metadata
+from extraction.normalize import NormalizedText, normalize_text
+from extraction.periods import find_day, find_period
+from extraction.places import ArticlePlaces, PlaceReader
+from extraction.rates import to_cny
+from extraction.regions import Gazetteer, gazetteer
+from extraction.sentences import Sentence, split_sentences
+from schemas.articles import Article
+from schemas.events import Amount, InvestmentEvent, Investor, Period, RegionRef
+
+#: Only this much of an article is read; the rest of a megabyte page is not an article.
+MAX_TEXT_CHARS = 100_000
+_SUMMARY_LINE = re.compile(r"^\s*(?:摘要|简介|文章简介|原标题|原题|标题|导读)\s*[:]")
+
+
+def _clause_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch between the commas or semicolons around [start, end)."""
+    lo = max(text.rfind(ch, 0, start) for ch in ",;。") + 1
+    his = [i for i in (text.find(ch, end) for ch in ",;。") if i >= 0]
+    return lo, min(his) if his else len(text)
+
+
+class Extractor:
+    """Holds the dictionaries (built once, about a second) and reads articles with them."""
+
+    def __init__(self, gaz: Gazetteer | None = None) -> None:
+        self.gaz = gaz or gazetteer()
+        self.lex = lexicon()
+        self.sentences = SentenceReader(self.lex)
+        self.places = PlaceReader(self.gaz, self.lex)
+
+    def extract(self, article: Article) -> list[InvestmentEvent]:
+        nt = normalize_text(article.text[:MAX_TEXT_CHARS])
+        title = normalize_text(article.title).text.strip() if article.title else None
+        meta = read_metadata(nt.text, article.url, title, article.published_at, article.source)
+        sents = split_sentences(nt.text)
+        if not sents:
+            return []
+        companies = find_companies(nt.text)
+        first_body = next((s for s in sents if s.text.endswith("。")), sents[0])
+        places = self.places.read(nt.text, meta.title, first_body.end + 60, article.url, companies)
+        cands = self._read_sentences(nt.text, sents, meta.title)
+        live = [c for c in cands if not c.skip]
+        cny = self._cny_of(meta.published)
+        link_parts(live, cny)
+        kept = merge_duplicates(live, cny)
+        self._place(kept, sents, nt.text, places)
+        return self._events(kept, article, nt, sents, meta.published, meta.source)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def _read_sentences(self, text: str, sents: list[Sentence], title: str | None) -> list[Candidate]:
+        quotes = self._plan_quotes(text)
+        headline_lines = self._headline_spans(text, title)
+        out: list[Candidate] = []
+        for i, s in enumerate(sents):
+            in_quote = any(a <= s.start < b for a, b in quotes)
+            found = self.sentences.read(s, sents[max(0, i - 3) : i], in_quote)
+            headline = any(a <= s.start < b for a, b in headline_lines)
+            for c in found:
+                c.headline = headline
+            out.extend(found)
+        return out
+
+    def _plan_quotes(self, text: str) -> list[tuple[int, int]]:
+        """Quoted passages of a plan or work report (报告指出,“…”): goals, not results."""
+        spans = []
+        for m in re.finditer(r"“", text):
+            if self.lex.plan_quote.search(text[max(0, m.start() - 12) : m.start()]):
+                end = text.find("”", m.end())
+                if end > 0:
+                    spans.append((m.end(), end))
+        return spans
+
+    @staticmethod
+    def _headline_spans(text: str, title: str | None) -> list[tuple[int, int]]:
+        spans = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            body = line.strip()
+            if body and ((title and body == title) or _SUMMARY_LINE.match(body)):
+                spans.append((pos, pos + len(line)))
+            pos += len(line)
+        return spans
+
+    @staticmethod
+    def _cny_of(published: date | None):  # type: ignore[no-untyped-def]
+        year = published.year if published else None
+
+        def cny(c: Candidate) -> float:
+            return to_cny(c.money.value, c.money.currency, year)
+
+        return cny
+
+    # -- places -----------------------------------------------------------------------
+
+    def _place(self, kept: list[Candidate], sents: list[Sentence], text: str, places: ArticlePlaces) -> None:
+        for c in sorted(kept, key=lambda x: x.single):  # batches first: projects may inherit theirs
+            s = c.sentence
+            if c.single:
+                lo, hi = c.window
+                clause = _clause_run(s.text, c.money.start, c.money.end)
+                code = self.places.project_place(
+                    (s.start + clause[0], s.start + clause[1]), (s.start + lo, s.start + hi), c.start, text, places
+                )
+                if code is None and c.part_of is not None:
+                    code = c.part_of.region
+                c.region = code or self._subject(c, sents, places)
+            else:
+                c.region = self._subject(c, sents, places)
+
+    def _subject(self, c: Candidate, sents: list[Sentence], places: ArticlePlaces) -> str:
+        code = self.places.subject(c.sentence.start, c.start, places)
+        if code:
+            return code
+        for prev in reversed(sents[max(0, c.sentence.index - 2) : c.sentence.index]):
+            if prev.paragraph != c.sentence.paragraph:
+                break
+            code = self.places.subject(prev.start, prev.end, places)
+            if code:
+                return code
+        return places.home
+
+    # -- events -----------------------------------------------------------------------
+
+    def _region_ref(self, code: str) -> RegionRef:
+        d = self.gaz.get(code)
+        if d is None:
+            return RegionRef(code="000000", name="未知", level="country")
+        return RegionRef(code=d.code, name=d.name, level=d.level)
+
+    def _events(
+        self,
+        kept: list[Candidate],
+        article: Article,
+        nt: NormalizedText,
+        sents: list[Sentence],
+        published: date | None,
+        source: str | None,
+    ) -> list[InvestmentEvent]:
+        ids: dict[int, str] = {}
+        seen: Counter[tuple[object, ...]] = Counter()
+        events: list[InvestmentEvent] = []
+        for c in kept:
+            for copy in range(c.copies):
+                ev = self._event(c, copy, article, nt, sents, published, source, ids, seen)
+                if copy == 0:
+                    ids[id(c)] = ev.event_id
+                events.append(ev)
+        # part_of points at an id known only once its batch is built
+        by_candidate = {id(c): c for c in kept}
+        fixed = []
+        for ev, c in zip(events, [c for c in kept for _ in range(c.copies)], strict=True):
+            parent = c.part_of
+            if parent is not None and id(parent) in by_candidate:
+                ev = ev.model_copy(update={"part_of": ids[id(parent)]})
+            fixed.append(ev)
+        return fixed
+
+    def _event(
+        self,
+        c: Candidate,
+        copy: int,
+        article: Article,
+        nt: NormalizedText,
+        sents: list[Sentence],
+        published: date | None,
+        source: str | None,
+        ids: dict[int, str],
+        seen: Counter[tuple[object, ...]],
+    ) -> InvestmentEvent:
+        s = c.sentence
+        upto = s.text[: c.money.start]
+        day = find_day(upto, published) if c.kind in ("signing", "project") else None
+        if day is None and c.kind in ("signing", "project"):
+            for prev in reversed(sents[max(0, s.index - 2) : s.index]):
+                if prev.paragraph == s.paragraph:
+                    day = find_day(prev.text, published)
+                    if day:
+                        break
+        span = find_period(s.text, published)
+        if span is None and c.kind in ("period_stat", "target") and s.index:
+            prev = sents[s.index - 1]
+            span = find_period(prev.text, published) if prev.paragraph == s.paragraph else None
+        year = (day or (span.end if span else None) or published or date.today()).year
+        m = c.money
+        amount = Amount(
+            value=m.value,
+            currency=m.currency,
+            value_cny=to_cny(m.value, m.currency, year),
+            approx=m.approx,
+            low=m.low,
+            high=m.high,
+        )
+        investor = None
+        if c.investor is not None:
+            origin = self.gaz.origin_of(c.investor.name)
+            investor = Investor(name=c.investor.name, origin=self._region_ref(origin.code) if origin else None)
+        region = self._region_ref(c.region or "000000")
+        date_key = day.isoformat() if day else (span.label if span else (published.strftime("%Y-%m") if published else ""))
+        name_key = c.project or (c.investor.name if c.investor else "")
+        signature = (c.kind, c.metric, m.currency, round(m.value, 2), c.count, region.code, date_key, name_key, copy)
+        ordinal = seen[signature]
+        seen[signature] += 1
+        start, end = nt.original_span(s.start, s.end)
+        confidence = 0.55
+        confidence += 0.1 if c.count or c.single else 0.0
+        confidence += 0.15 if max(c.scores.values(), default=0.0) >= 3.0 else 0.0
+        confidence += 0.1 if region.level != "province" or c.kind != "project" else 0.0
+        confidence -= 0.15 if m.approx else 0.0
+        return InvestmentEvent(
+            event_id=event_id(article.article_id, *signature, ordinal),
+            fact_id=fact_id(*signature, ordinal),
+            article_id=article.article_id,
+            url=article.url,
+            published_at=published,
+            source=source,
+            kind=c.kind,  # type: ignore[arg-type]
+            metric=c.metric,  # type: ignore[arg-type]
+            amount=amount,
+            project_count=c.count,
+            region=region,
+            investor=investor,
+            project=c.project,
+            industries=tag_industries((c.project or "") + s.text[max(0, c.money.start - 60) : c.money.end + 60]),
+            part_of=None,
+            event_date=day,
+            period=Period(start=span.start, end=span.end, label=span.label) if span else None,
+            evidence=s.text,
+            evidence_span=(start, end),
+            confidence=round(min(max(confidence, 0.05), 0.95), 2),
+        )

@@ -1,0 +1,55 @@
+"""The keyword lists of data/lexicon.toml, loaded once, with matchers for the rules."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    """One regex that prefers the longest word at each position."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    metric_of: dict[str, str | None]
+    metric_re: re.Pattern[str]
+    occasion: re.Pattern[str]
+    signing: re.Pattern[str]
+    period: re.Pattern[str]
+    pipeline: re.Pattern[str]
+    target: re.Pattern[str]
+    construction: re.Pattern[str]
+    registration: re.Pattern[str]
+    plan_quote: re.Pattern[str]
+    level_of: dict[str, str]
+    level_re: re.Pattern[str]
+
+
+@cache
+def lexicon() -> Lexicon:
+    raw = tomllib.loads(resources.files("extraction").joinpath("data/lexicon.toml").read_text(encoding="utf-8"))
+    metric_of: dict[str, str | None] = {}
+    for metric, words in raw["metric"].items():
+        for w in words:
+            metric_of[w] = None if metric == "negative" else metric
+    kinds = raw["kind"]
+    level_of = {w: level for level, words in raw["level"].items() for w in words}
+    return Lexicon(
+        metric_of=metric_of,
+        metric_re=_alternation(list(metric_of)),
+        occasion=_alternation(kinds["occasion"]),
+        signing=_alternation(kinds["signing"]),
+        period=_alternation(kinds["period"]),
+        pipeline=_alternation(kinds["pipeline"]),
+        target=_alternation(kinds["target"]),
+        construction=_alternation(kinds["construction"]),
+        registration=_alternation(kinds["registration"]),
+        plan_quote=_alternation(kinds["plan_quote"]),
+        level_of=level_of,
+        level_re=_alternation(list(level_of)),
+    )

@@ -1,0 +1,138 @@
+"""Rules across sentences: which projects and sub-batches belong to a signing batch
+(`part_of`), which amounts tell the same fact twice, and which are restatements.
+
+EVENTS.md: an example project or a sub-batch of a signing batch told in the same
+article is part_of it; a project beside a period figure or a target is a flow of
+its own; the same fact told twice is one event; a headline that restates a body
+figure roughly is the body figure; a larger aggregate over several signings is
+not an event of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from extraction.candidates import Candidate
+
+_AGGREGATE = re.compile(r"总计|合计|累计|共计|一共|总共|总额|共签约")
+_TOLERANCE = 0.005
+_HEADLINE_TOLERANCE = 0.1
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    return abs(a - b) <= tol * max(abs(a), abs(b))
+
+
+def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> None:
+    """Set `part_of` for sub-batches and projects, in text order."""
+    batches = [c for c in cands if not c.single]
+    for c in batches:
+        parent = _preceding_batch(c, batches, cny)
+        if parent is None:
+            continue
+        same_sentence = parent.sentence.index == c.sentence.index
+        if c.kind == "signing" and parent.kind == "signing":
+            if parent.metric == c.metric and (c.subset or same_sentence or not c.own_occasion):
+                c.part_of = parent
+        elif c.subset and c.sentence.index - parent.sentence.index <= 2:
+            c.kind = parent.kind  # a breakdown of a pipeline or a statistic is more of the same
+            if parent.kind == "signing":
+                c.part_of = parent
+    for c in cands:
+        if not c.single:
+            continue
+        before = [b for b in batches if b.start < c.start]
+        parent = before[-1] if before else None
+        if parent is None:
+            after = [
+                b for b in batches
+                if b.start > c.start and b.sentence.paragraph == c.sentence.paragraph
+                or (b.start > c.start and b.sentence.index - c.sentence.index <= 3)
+            ]
+            parent = after[0] if after else None
+        if parent is not None and parent.kind == "signing" and cny(parent) >= cny(c) * 0.999:
+            c.part_of = parent
+
+
+def _preceding_batch(c: Candidate, batches: list[Candidate], cny: Callable[[Candidate], float]) -> Candidate | None:
+    """The nearest earlier batch larger than `c`, preferring one of the same metric."""
+    earlier = [b for b in batches if b.start < c.start and cny(b) > cny(c) * 1.001]
+    if not earlier:
+        return None
+    nearest = earlier[-1]
+    for b in reversed(earlier):
+        if b.kind != nearest.kind:
+            break
+        if b.metric == c.metric:
+            return b
+    return nearest
+
+
+def _name_key(c: Candidate) -> str | None:
+    name = c.project or (c.investor.name if c.investor else None)
+    return re.sub(r"项目|合同书|[“”\"]", "", name) if name else None
+
+
+def merge_duplicates(cands: list[Candidate], cny: Callable[[Candidate], float]) -> list[Candidate]:
+    """One candidate per fact: repeats and headline restatements point at the one kept."""
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda x: (x.headline, x.start)):
+        twin = next((k for k in kept if _same_fact(k, c)), None)
+        if twin is not None:
+            c.duplicate_of = twin
+            if twin.count is None and c.count is not None:
+                twin.count = c.count
+            if max(c.scores.values(), default=0) > max(twin.scores.values(), default=0) and not c.single:
+                twin.kind, twin.scores = c.kind, c.scores
+            continue
+        if c.headline or c.money.approx:
+            near = next(
+                (
+                    k for k in kept
+                    if k.money.currency == c.money.currency
+                    and _close(k.money.value, c.money.value, _HEADLINE_TOLERANCE)
+                    and (c.headline or (k.metric == c.metric and k.kind == c.kind and k.single == c.single
+                                        and c.count in (None, k.count)))
+                ),
+                None,
+            )
+            if near is not None:
+                c.duplicate_of = near
+                continue
+        kept.append(c)
+    kept.sort(key=lambda x: x.start)
+    for c in cands:  # a part_of that points at a repeat points at the fact kept
+        while c.part_of is not None and c.part_of.duplicate_of is not None:
+            c.part_of = c.part_of.duplicate_of
+    return _drop_aggregates(kept, cny)
+
+
+def _same_fact(a: Candidate, b: Candidate) -> bool:
+    if a.metric != b.metric or a.money.currency != b.money.currency:
+        return False
+    if not _close(a.money.value, b.money.value, _TOLERANCE):
+        return False
+    if a.copies > 1 or b.copies > 1:
+        return False
+    if a.single and b.single:
+        ka, kb = _name_key(a), _name_key(b)
+        if ka and kb:
+            return ka in kb or kb in ka
+        return a.sentence.index != b.sentence.index
+    if a.single != b.single:
+        return (b.count if a.single else a.count) in (None, 1)
+    return a.count is None or b.count is None or a.count == b.count
+
+
+def _drop_aggregates(kept: list[Candidate], cny: Callable[[Candidate], float]) -> list[Candidate]:
+    """A signing total over several signings told in the article ("总计197.8亿") is not an event."""
+    signings = [c for c in kept if c.kind == "signing" and c.part_of is None and not c.single]
+    out = []
+    for c in kept:
+        if c in signings and _AGGREGATE.search(c.sentence.text[: c.money.start]):
+            others = [o for o in signings if o is not c and o.metric == c.metric and o.start < c.start]
+            if len(others) >= 2 and cny(c) >= 0.95 * sum(cny(o) for o in others):
+                continue
+        out.append(c)
+    return out

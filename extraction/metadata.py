@@ -1,0 +1,91 @@
+"""Article metadata read from the page text and URL: title, published date, outlet, dateline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extraction._jionlp import jionlp
+
+_LABELLED_DATE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|时间|日期|发布)\s*[:]?\s*"
+    r"(?P<d>(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+)
+_ANY_DATE = re.compile(
+    r"(?P<d>(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+_URL_DATES = (
+    re.compile(r"(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})/(?P<d>\d{1,2})/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})-?(?P<m>[01]\d)/(?P<d>[0-3]\d)"),
+)
+_SOURCE = re.compile(r"来源\s*[:]\s*(?P<s>[\u4e00-\u9fa5A-Za-z0-9·]{2,16}?)(?=\s|作者|编辑|发布|时间|浏览|$|\d)")
+_DATELINE = re.compile(
+    r"(?P<outlet>[\u4e00-\u9fa5]{2,10}?(?:日报|晚报|早报|时报|网|社|在线|电视台|新闻))"
+    r"(?P<place>[\u4e00-\u9fa5]{2,4}?)?(?:\d{1,2}月)?\d{0,2}日?(?:电|讯)"
+)
+_BOILER_TITLE = re.compile(r"当前位置|首页|欢迎|导航|放大|缩小|字体|字号|来源|发布时间|浏览|打印|分享|版\s*[:]|^\W*$|上一版|下一版|上一篇|下一篇")
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str | None
+    published: date | None
+    source: str | None
+    dateline: str | None
+    lead: str
+
+
+def _to_date(raw: str) -> date | None:
+    """A date string the text or URL gives; jionlp reads the Chinese forms."""
+    digits = re.findall(r"\d+", raw)
+    if len(digits) >= 3:
+        try:
+            return date(int(digits[0]), int(digits[1]), int(digits[2]))
+        except ValueError:
+            pass
+    try:
+        parsed = jionlp.parse_time(raw)
+        return date.fromisoformat(parsed["time"][0][:10])
+    except Exception:  # jionlp raises ValueError and others on text it cannot read
+        return None
+
+
+def published_date(text: str, url: str) -> date | None:
+    head = text[:800]
+    for rx in (_LABELLED_DATE, _ANY_DATE):
+        m = rx.search(head)
+        if m:
+            d = _to_date(m.group("d"))
+            if d and 1990 <= d.year <= 2100:
+                return d
+    for rx in _URL_DATES:
+        m = rx.search(url)
+        if m:
+            try:
+                return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                continue
+    return None
+
+
+def title_of(text: str) -> str | None:
+    for line in text.splitlines()[:12]:
+        line = line.strip()
+        if 6 <= len(line) <= 60 and not _BOILER_TITLE.search(line) and not line.endswith("。"):
+            return line
+    return None
+
+
+def read_metadata(text: str, url: str, title: str | None, published: date | None, source: str | None) -> Metadata:
+    m = _SOURCE.search(text[:1500])
+    dl = _DATELINE.search(text[:1500])
+    found_title = title or title_of(text)
+    return Metadata(
+        title=found_title,
+        published=published or published_date(text, url),
+        source=source or (m.group("s") if m else (dl.group("outlet") if dl else None)),
+        dateline=dl.group(0) if dl else None,
+        lead=text[:200],
+    )

@@ -1,0 +1,88 @@
+"""Money in Chinese text: 325亿元, 8.01亿美元, 2000余万元, 近百亿元, 10-20亿元 → value and currency."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extraction._jionlp import jionlp
+from extraction.numerals import CN_NUMERAL, parse_number
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+MONEY_RE = re.compile(
+    rf"(?P<num>{_NUM}|{CN_NUMERAL})(?P<fz1>余|多)?(?P<mag>万亿|千万|百万|十万|亿|万)?(?P<fz2>余|多)?"
+    r"(?P<cur>元人民币|元|美元|港元|港币|欧元|日元|英镑|澳元|人民币|美金)?(?P<post>左右|以上|多)?"
+)
+_CURRENCY = {
+    "元": "CNY", "元人民币": "CNY", "人民币": "CNY", "": "CNY",
+    "美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD",
+    "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD",
+}
+_MAGNITUDE = {"": 1, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
+#: After a bare 万/亿 these characters mean the number counts things, not money (3万吨, 1.5亿像素).
+_MEASURE_AFTER = set("吨人平亩千瓦户家个台辆套件次只头张份株度米公里方间床位册倍像立斤吨千克标箱字条根块粒片")
+_APPROX_BEFORE = re.compile(r"(约|近|超过|超|逾|大约|将近|接近|上|几)$")
+_RANGE_BEFORE = re.compile(rf"({_NUM})\s*(万|亿)?(?:元)?\s*(?:-|至|到)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    start: int
+    end: int
+    text: str
+    value: float
+    currency: str
+    approx: bool
+    low: float | None = None
+    high: float | None = None
+
+
+def _jionlp_value(core: str) -> tuple[float, bool] | None:
+    """jionlp's reading of a money string; ranges (2000余万元) give their lower end, approximate."""
+    try:
+        parsed = jionlp.parse_money(core)
+    except Exception:  # jionlp raises on strings it does not know; the caller falls back
+        return None
+    num = parsed.get("num")
+    if isinstance(num, list):
+        return float(num[0]), True
+    if num is None:
+        return None
+    return float(num), parsed.get("definition", "accurate") != "accurate"
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount of money in `text` that is at least in 万 or names its currency."""
+    out: list[Money] = []
+    for m in MONEY_RE.finditer(text):
+        mag, cur = m.group("mag") or "", m.group("cur") or ""
+        if not mag and cur not in ("美元", "港元", "港币", "欧元", "日元", "英镑", "澳元", "美金"):
+            continue
+        if mag and not cur:
+            nxt = text[m.end() : m.end() + 1]
+            if nxt in _MEASURE_AFTER or mag not in ("亿", "万", "万亿"):
+                continue
+        num = parse_number(m.group("num"))
+        if num is None or num == 0:
+            continue
+        fuzzy = bool(m.group("fz1") or m.group("fz2") or m.group("post"))
+        core = m.group("num") + (m.group("fz1") or "") + mag + (m.group("fz2") or "") + (cur if cur != "元人民币" else "元")
+        if not cur:
+            core += "元"
+        value = num * _MAGNITUDE[mag]
+        approx = fuzzy
+        read = _jionlp_value(core.replace(",", "")) if cur not in ("澳元",) else None
+        if read is not None and abs(read[0] - value) <= 1e-6 * max(value, 1):
+            approx = approx or read[1]
+        before = text[max(0, m.start() - 4) : m.start()]
+        approx = approx or bool(_APPROX_BEFORE.search(before))
+        low = high = None
+        rng = _RANGE_BEFORE.search(text[max(0, m.start() - 16) : m.start()])
+        if rng:
+            lo = parse_number(rng.group(1))
+            if lo is not None:
+                low, high = lo * _MAGNITUDE[rng.group(2) or mag], value
+        out.append(
+            Money(m.start(), m.end(), m.group(0), round(value, 2), _CURRENCY[cur], approx, low, high)
+        )
+    return out

@@ -1,0 +1,228 @@
+"""Where an article reports from (its home region) and where each event's money lands.
+
+EVENTS.md: an event's region is the project's place where the text names it,
+otherwise the region that reports. The home region is read from the title,
+the dateline and outlet, the first mentions, the towns named, and a URL that
+spells a place in pinyin; its depth (province, city, county) from how much of
+the weight the deeper levels hold and from the level words (全省, 我市, 该县).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from extraction.investors import CompanyMention
+from extraction.lexicon import Lexicon
+from extraction.regions import Gazetteer, RegionMention
+
+_AWAY = re.compile(r"(来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)$")
+_LOCATION_CUE = re.compile(r"(位于|落户|落地|落户于|选址|建在|坐落|在)$")
+_BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|布局)")
+_SHARE = 0.4  # a deeper region is home when it holds this share of its parent's weight
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    start: int
+    end: int
+    code: str
+    text: str
+    in_company: bool
+
+
+@dataclass
+class ArticlePlaces:
+    chain: list[str]
+    places: list[Place] = field(default_factory=list)
+    levels: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def home(self) -> str:
+        return self.chain[-1]
+
+
+class PlaceReader:
+    def __init__(self, gaz: Gazetteer, lex: Lexicon) -> None:
+        self.gaz = gaz
+        self.lex = lex
+
+    # -- the home region ----------------------------------------------------------
+
+    def read(
+        self, text: str, title: str | None, lead_end: int, url: str, companies: list[CompanyMention]
+    ) -> ArticlePlaces:
+        inside = [(c.start, c.end) for c in companies]
+
+        def in_company(m: RegionMention) -> bool:
+            return any(s <= m.start and m.end <= e for s, e in inside)
+
+        found = self.gaz.find(text) + self.gaz.find_zones(text)
+        found = _drop_overlaps(found)
+        weights: list[tuple[RegionMention, float]] = []
+        for m in found:
+            if in_company(m):
+                continue
+            w = 2.0 if m.start < lead_end else 1.0
+            if _AWAY.search(text[max(0, m.start - 4) : m.start]):
+                w *= 0.3
+            weights.append((m, w))
+        if title:
+            for m in self.gaz.find(title) + self.gaz.find_zones(title):
+                weights.append((m, 2.0))
+        for town in re.finditer(r"[\u4e00-\u9fa5]{2,5}?(?:镇|乡|街道)", text):
+            codes = self.gaz.towns(town.group(0))
+            if len(codes) == 1:
+                weights.append((RegionMention(town.start(), town.end(), town.group(0), codes, "town"), 1.0))
+        for codes, by_initials in self.gaz.from_url(url):
+            if not by_initials:
+                weights.append((RegionMention(-1, -1, url, codes, "name"), 3.0))
+        level_words = Counter(self.lex.level_of[m.group(0)] for m in self.lex.level_re.finditer(text))
+        chain = self._home_chain(weights, level_words)
+        # second pass: short county names, towns and URL initials inside the home region
+        scope = chain[1] if len(chain) > 1 else chain[0] if chain else None
+        if scope:
+            local = [m for m in self.gaz.find_local(text, scope) if not in_company(m)]
+            for m in local:
+                weights.append((m, 2.0 if m.start < lead_end else 1.0))
+            for codes, by_initials in self.gaz.from_url(url):
+                inside_scope = tuple(c for c in codes if self.gaz.is_within(c, scope))
+                if by_initials and len(inside_scope) == 1:
+                    weights.append((RegionMention(-1, -1, url, inside_scope, "name"), 3.0))
+            found = _drop_overlaps(found + local)
+            chain = self._home_chain(weights, level_words)
+        places = []
+        for m in found:
+            code = self._resolve(m.codes, chain)
+            if code:
+                places.append(Place(m.start, m.end, code, m.text, in_company(m)))
+        levels = [(m.start(), m.end(), self.lex.level_of[m.group(0)]) for m in self.lex.level_re.finditer(text)]
+        return ArticlePlaces(chain=chain or ["000000"], places=places, levels=levels)
+
+    def _resolve(self, codes: tuple[str, ...], chain: list[str]) -> str | None:
+        if len(codes) == 1:
+            return codes[0]
+        for anchor in reversed(chain):
+            inside = [c for c in codes if self.gaz.is_within(c, anchor)]
+            if len(inside) == 1:
+                return inside[0]
+        return None
+
+    def _home_chain(self, weights: list[tuple[RegionMention, float]], levels: Counter[str]) -> list[str]:
+        score: dict[str, float] = defaultdict(float)
+        province_score: dict[str, float] = defaultdict(float)
+        for m, w in weights:
+            provinces = {c[:2] for c in m.codes}
+            if len(provinces) == 1:
+                province_score[next(iter(provinces))] += w
+        if not province_score:
+            return []
+        province = max(province_score, key=lambda p: province_score[p])
+        for m, w in weights:
+            code = self._resolve(m.codes, [province + "0000"])
+            if code and code.startswith(province):
+                for d in self.gaz.chain(code):
+                    score[d.code] += w
+        chain = [province + "0000"]
+        total = score.get(chain[0], 0.0)
+        deeper_words = levels["city"] + levels["county"] + levels["zone"]
+        if levels["province"] >= 2 and levels["province"] > 2 * deeper_words:
+            return chain
+        cities = {c: s for c, s in score.items() if c.startswith(province) and self._level(c) == "city"}
+        if cities:
+            city = max(cities, key=lambda c: cities[c])
+            if cities[city] >= _SHARE * total:
+                chain.append(city)
+                total = cities[city]
+        if levels["city"] >= 2 and levels["city"] > 2 * (levels["county"] + levels["zone"]) and len(chain) > 1:
+            return chain
+        parent = chain[-1]
+        counties = {
+            c: s for c, s in score.items()
+            if self._level(c) == "county" and self.gaz.is_within(c, parent)
+        }
+        if counties:
+            county = max(counties, key=lambda c: counties[c])
+            if counties[county] >= _SHARE * total:
+                if len(chain) == 1:  # a county directly under its province (省直辖)
+                    d = self.gaz.get(county)
+                    if d and d.parent and d.parent != chain[0]:
+                        chain.append(d.parent)
+                chain.append(county)
+        return chain
+
+    def _level(self, code: str) -> str:
+        d = self.gaz.get(code)
+        return d.level if d else "county"
+
+    # -- where one event's money lands ------------------------------------------------
+
+    def relation(self, code: str, chain: list[str]) -> str:
+        """'deeper' (inside home), 'chain' (home or above), or 'other'."""
+        if code in chain:
+            return "chain"
+        if self.gaz.is_within(code, chain[-1]):
+            return "deeper"
+        return "other"
+
+    def level_code(self, level: str, chain: list[str]) -> str:
+        by_level = {self._level(c): c for c in chain}
+        if level == "province":
+            return chain[0]
+        if level == "city":
+            return by_level.get("city", chain[-1])
+        return chain[-1]
+
+    def subject(self, text_start: int, text_end: int, places: ArticlePlaces) -> str | None:
+        """The region a stretch of text reports for: the last deeper place, home place or level word."""
+        chain = places.chain
+        signals: list[tuple[int, str]] = []
+        for p in places.places:
+            if text_start <= p.start and p.end <= text_end:
+                rel = self.relation(p.code, chain)
+                if rel == "deeper" or (rel == "chain" and not p.in_company):
+                    signals.append((p.start, p.code))
+        for start, end, level in places.levels:
+            if text_start <= start and end <= text_end:
+                signals.append((start, self.level_code(level, chain)))
+        if not signals:
+            return None
+        return max(signals)[1]
+
+    def project_place(self, clause: tuple[int, int], window: tuple[int, int], money_at: int, text: str,
+                      places: ArticlePlaces) -> str | None:
+        """A place named next to one project: in its own clause, else before it since the last amount."""
+        chain = places.chain
+
+        def pick(lo: int, hi: int, accept: tuple[str, ...]) -> str | None:
+            best: tuple[int, str] | None = None
+            for p in places.places:
+                if not (lo <= p.start and p.end <= hi):
+                    continue
+                rel = self.relation(p.code, chain)
+                cue = bool(_LOCATION_CUE.search(text[max(0, p.start - 3) : p.start])) and (
+                    bool(_BUILD_AFTER.match(text[p.end : p.end + 4])) or "在" not in text[max(0, p.start - 1) : p.start]
+                )
+                ok = (rel == "deeper" and (not p.in_company or rel in accept)) or (
+                    rel == "other" and cue and not p.in_company
+                ) or (rel == "chain" and "chain" in accept and not p.in_company)
+                if ok:
+                    dist = abs(p.start - money_at)
+                    if best is None or dist < best[0]:
+                        best = (dist, p.code)
+            return best[1] if best else None
+
+        return pick(*clause, ("chain",)) or pick(window[0], money_at, ())
+
+
+def _drop_overlaps(mentions: list[RegionMention]) -> list[RegionMention]:
+    """Keep the longest of overlapping mentions."""
+    out: list[RegionMention] = []
+    for m in sorted(mentions, key=lambda x: (x.start, -(x.end - x.start))):
+        if out and m.start < out[-1].end:
+            if (m.end - m.start) > (out[-1].end - out[-1].start):
+                out[-1] = m
+            continue
+        out.append(m)
+    return out

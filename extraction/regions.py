@@ -1,0 +1,355 @@
+"""Administrative divisions: names in text → GB/T 2260 codes, and the tree above them.
+
+The dictionary is jionlp's china_location (provinces, cities, counties, the
+statistical zone codes xxxx7x, and the towns under each county), read once and
+compiled into Aho-Corasick automata. `data/region_aliases.tsv` adds what the
+dictionary lacks (national new areas, prefecture short names) and masks strings
+that only look like places (大理石, 阿里巴巴).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import ahocorasick
+
+from extraction._jionlp import jionlp
+
+Level = Literal["province", "city", "county"]
+Via = Literal["name", "short", "alias", "zone", "town", "local"]
+
+_ZONE_SUFFIXES = (
+    "经济技术开发区",
+    "高新技术产业开发区",
+    "高新技术产业园区",
+    "高新技术开发区",
+    "经济开发区",
+    "工业园区",
+    "产业园区",
+    "开发区",
+    "高新区",
+    "经开区",
+    "工业园",
+    "产业园",
+    "园区",
+    "新区",
+)
+_ZONE_ABBREVIATIONS = {
+    "高新技术产业开发区": ("高新区", "高新技术开发区"),
+    "高新技术产业园区": ("高新区",),
+    "高新技术开发区": ("高新区",),
+    "经济技术开发区": ("经开区", "经济开发区"),
+    "经济开发区": ("经开区",),
+}
+#: Host and path words of a URL that never name a place.
+_URL_STOPWORDS = frozenset(
+    "www gov cn com net org html htm shtml php asp aspx news content m big5 gate info index detail "
+    "view show article post paper epaper xinwen zwgk system html5 mobile wap home page".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    code: str
+    name: str
+    short: str
+    level: Level
+    parent: str | None
+
+    @property
+    def province(self) -> str:
+        return self.code[:2] + "0000"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMention:
+    """A place named in the text; `codes` holds every division the string can mean."""
+
+    start: int
+    end: int
+    text: str
+    codes: tuple[str, ...]
+    via: Via
+
+
+def _level(code: str) -> Level:
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00"):
+        return "city"
+    return "county"
+
+
+class Gazetteer:
+    """All divisions, their ancestry, and fast lookup of their names in text."""
+
+    def __init__(self, location_file: Path, alias_rows: list[dict[str, str]]) -> None:
+        self.divisions: dict[str, Division] = {}
+        towns: dict[str, set[str]] = defaultdict(set)
+        self._read_dictionary(location_file, towns)
+        names: dict[str, set[str]] = defaultdict(set)
+        via: dict[str, Via] = {}
+        county_shorts: dict[str, set[str]] = defaultdict(set)
+
+        full_names = {d.name for d in self.divisions.values()}
+
+        def add(name: str, code: str, how: Via) -> None:
+            # a derived form never shadows another division's full name (大理+市 ≠ 大理市)
+            if len(name) < 2 or name in _ZONE_SUFFIXES or (how != "name" and name in full_names):
+                return
+            names[name].add(code)
+            via.setdefault(name, how)
+
+        for d in self.divisions.values():
+            add(d.name, d.code, "name")
+            if d.level == "province":
+                add(d.short, d.code, "short")
+            elif d.level == "city":
+                self._add_city_names(d, add)
+            else:
+                self._add_county_names(d, add, county_shorts)
+        masks: set[str] = set()
+        for row in alias_rows:
+            alias, code = row["alias"], row["code"]
+            if code == "-":
+                masks.add(alias)
+                names.pop(alias, None)
+            else:
+                names[alias] = {code}
+                via[alias] = "alias"
+        self._main_names = frozenset(names)
+        self._main = ahocorasick.Automaton()
+        for name, codes in names.items():
+            self._main.add_word(name, (name, tuple(sorted(codes)), via[name]))
+        for mask in masks:
+            self._main.add_word(mask, (mask, (), "alias"))
+        self._main.make_automaton()
+        # Short county and town names collide with common words: they are only
+        # looked up inside a known home region, or right before a zone suffix.
+        self._local = ahocorasick.Automaton()
+        for name, codes in county_shorts.items():
+            if name not in names:
+                self._local.add_word(name, (name, tuple(sorted(codes)), "local"))
+        self._towns: dict[str, tuple[str, ...]] = {}
+        for town, codes in towns.items():
+            self._towns[town] = tuple(sorted(codes))
+            if town not in names:
+                self._local.add_word(town, (town, tuple(sorted(codes)), "town"))
+        self._local.make_automaton()
+        self._zone_re = re.compile(
+            r"([\u4e00-\u9fa5]{2,4}?)(?:镇|乡)?(" + "|".join(_ZONE_SUFFIXES) + ")"
+        )
+        self._zone_cores: dict[str, tuple[str, ...]] = {}
+        for name, codes in county_shorts.items():
+            self._zone_cores[name] = tuple(sorted(codes))
+        for town, codes in towns.items():
+            core = re.sub(r"(镇|乡|街道)$", "", town)
+            if len(core) >= 2:
+                merged = set(self._zone_cores.get(core, ())) | set(codes)
+                self._zone_cores[core] = tuple(sorted(merged))
+        self._pinyin = self._build_pinyin_index()
+
+    # -- building -----------------------------------------------------------------
+
+    def _read_dictionary(self, path: Path, towns: dict[str, set[str]]) -> None:
+        stack: list[str | None] = [None, None, None]
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                depth = len(line) - len(line.lstrip("\t"))
+                parts = line.strip().split("\t")
+                if depth <= 2 and len(parts) >= 2 and parts[1].isdigit():
+                    name, code = parts[0], parts[1]
+                    short = parts[2] if len(parts) > 2 else name
+                    parent = stack[depth - 1] if depth > 0 else None
+                    stack[depth] = code
+                    if depth == 1 and code == parent:
+                        continue  # municipalities repeat themselves as their own city
+                    if code not in self.divisions:
+                        self.divisions[code] = Division(code, name, short, _level(code), parent)
+                elif depth == 3 and stack[2] and parts[0].endswith(("镇", "乡", "街道")) and len(parts[0]) >= 3:
+                    towns[parts[0]].add(stack[2])
+
+    def _add_city_names(self, d: Division, add) -> None:  # type: ignore[no-untyped-def]
+        short = d.short
+        add(short, d.code, "short")
+        if d.name.endswith("自治州") or d.name.endswith("州"):
+            add(short + "州", d.code, "short")
+            add(short + "自治州", d.code, "short")
+        if d.name.endswith("地区"):
+            add(short + "地区", d.code, "short")
+        if d.name.endswith("盟"):
+            add(short + "盟", d.code, "short")
+        if not d.name.endswith("市"):
+            add(short + "市", d.code, "short")
+
+    def _add_county_names(self, d: Division, add, county_shorts) -> None:  # type: ignore[no-untyped-def]
+        if d.code[4] == "7":  # a statistical zone code (开发区, 新区)
+            self._add_zone_names(d, add)
+            return
+        short = d.short
+        if d.name.endswith("自治县"):
+            add(short + "县", d.code, "short")
+            add(short + "自治县", d.code, "short")
+        if d.name.endswith("自治旗"):
+            add(short + "旗", d.code, "short")
+        if len(short) >= 3 and short != d.name:
+            add(short, d.code, "short")
+        elif len(short) == 2 and short != d.name:
+            county_shorts[short].add(d.code)
+
+    def _add_zone_names(self, d: Division, add) -> None:  # type: ignore[no-untyped-def]
+        city = self.divisions.get(d.parent or "")
+        province = self.divisions.get(d.province)
+        forms = {d.name}
+        if province and d.name.startswith(province.short):
+            forms.add(d.name[len(province.short) :])
+        for form in list(forms):
+            for long, shorts in _ZONE_ABBREVIATIONS.items():
+                if form.endswith(long):
+                    forms.update(form[: -len(long)] + s for s in shorts)
+        if city:
+            for form in list(forms):
+                for prefix in (city.name, city.short):
+                    if form.startswith(prefix) and len(form) > len(prefix) + 2:
+                        rest = form[len(prefix) :]
+                        if not rest.startswith(_ZONE_SUFFIXES):
+                            forms.add(rest)  # 长春净月高新区 → 净月高新区
+                        forms.add(city.short + rest)
+                        forms.add(city.name + rest)
+        for form in forms:
+            add(form, d.code, "zone")
+
+    def _build_pinyin_index(self) -> dict[str, tuple[str, ...]]:
+        index: dict[str, set[str]] = defaultdict(set)
+        for d in self.divisions.values():
+            if d.level == "province":
+                continue
+            full = [s.rstrip("012345") for s in jionlp.pinyin(d.name, formater="simple")]
+            short = [s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple")]
+            if len(short) >= 2:
+                index["".join(short)].add(d.code)
+            if len(full) >= 2:
+                index["".join(full)].add(d.code)
+                index["#" + "".join(s[0] for s in full)].add(d.code)
+        return {k: tuple(sorted(v)) for k, v in index.items()}
+
+    # -- lookups ------------------------------------------------------------------
+
+    def get(self, code: str) -> Division | None:
+        return self.divisions.get(code)
+
+    def chain(self, code: str) -> list[Division]:
+        """The division and its ancestors, province first."""
+        out: list[Division] = []
+        d = self.divisions.get(code)
+        while d is not None:
+            out.append(d)
+            d = self.divisions.get(d.parent) if d.parent else None
+        if out and out[-1].level != "province":
+            prov = self.divisions.get(code[:2] + "0000")
+            if prov:
+                out.append(prov)
+        return out[::-1]
+
+    def is_within(self, code: str, ancestor: str) -> bool:
+        return any(d.code == ancestor for d in self.chain(code))
+
+    def find(self, text: str) -> list[RegionMention]:
+        """Every place name in the text, longest match first, masks removed."""
+        out = []
+        for end, (name, codes, how) in self._main.iter_long(text):
+            if codes:
+                start = end - len(name) + 1
+                out.append(RegionMention(start, end + 1, name, codes, how))
+        return out
+
+    def find_local(self, text: str, scope: str) -> list[RegionMention]:
+        """Short county names and town names that lie inside `scope` (a division code)."""
+        out = []
+        for end, (name, codes, how) in self._local.iter_long(text):
+            inside = tuple(c for c in codes if self.is_within(c, scope))
+            if len(inside) == 1:
+                out.append(RegionMention(end - len(name) + 1, end + 1, name, inside, how))
+        return out
+
+    def find_zones(self, text: str) -> list[RegionMention]:
+        """`<county or town short name><zone suffix>` (农安经济技术开发区, 西渡高新区): the county's code."""
+        out = []
+        for m in self._zone_re.finditer(text):
+            core = m.group(1)
+            for i in range(len(core) - 1):
+                if core[i:] in self._main_names:
+                    break
+                codes = self._zone_cores.get(core[i:])
+                if codes:
+                    out.append(RegionMention(m.start(1) + i, m.end(), m.group(0)[i:], codes, "zone"))
+                    break
+        return out
+
+    def towns(self, name: str) -> tuple[str, ...]:
+        return self._towns.get(name, ())
+
+    def from_url(self, url: str) -> list[tuple[tuple[str, ...], bool]]:
+        """Places a URL spells in pinyin (panzhihua.gov.cn, yfyunchengqu): (codes, by_initials)."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return []
+        host = parts.hostname or ""
+        first_segment = parts.path.strip("/").split("/")[0]
+        tokens = host.split(".") + re.split(r"[^A-Za-z]+", first_segment)
+        out: list[tuple[tuple[str, ...], bool]] = []
+        for token in tokens:
+            token = token.lower()
+            if token in _URL_STOPWORDS or not token.isalpha() or len(token) < 3:
+                continue
+            hit = self._pinyin.get(token)
+            if hit is None:
+                for cut in range(1, len(token) - 5):
+                    hit = self._pinyin.get(token[cut:]) or self._pinyin.get(token[: len(token) - cut])
+                    if hit:
+                        break
+            if hit:
+                out.append((hit, False))
+            elif len(token) <= 4 and ("#" + token) in self._pinyin:
+                out.append((self._pinyin["#" + token], True))
+        return out
+
+    def origin_of(self, name: str) -> Division | None:
+        """Where a company comes from, by the place its name starts with (浙江浦江晟宇… → 浦江县)."""
+        best: Division | None = None
+        pos = 0
+        while pos < len(name):
+            hits = [m for m in self.find(name[pos : pos + 12]) if m.start == 0]
+            if not hits and best is not None:
+                hits = [m for m in self.find_local(name[pos : pos + 6], best.code) if m.start == 0]
+            if not hits:
+                break
+            m = hits[0]
+            codes = [c for c in m.codes if best is None or self.is_within(c, best.code)]
+            if len(codes) != 1:
+                break
+            best = self.divisions.get(codes[0], best)
+            pos += m.end
+        return best
+
+
+def _alias_rows() -> list[dict[str, str]]:
+    text = resources.files("extraction").joinpath("data/region_aliases.tsv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The shared gazetteer, built on first use (about a second)."""
+    location = Path(jionlp.__file__).parent / "dictionary" / "china_location.txt"
+    return Gazetteer(location, _alias_rows())

@@ -1,0 +1,34 @@
+"""The records on every investwire topic, and the one place that declares the topics."""
+
+from schemas.articles import Article, RawArticle
+from schemas.deadletter import DeadLetter
+from schemas.events import (
+    Amount,
+    EventKind,
+    InvestmentEvent,
+    Investor,
+    Metric,
+    Period,
+    RegionRef,
+)
+from schemas.topics import TOPICS, TopicSpec, json_schemas, topic
+from schemas.totals import PeriodFigure, RegionTotal
+
+__all__ = [
+    "TOPICS",
+    "Amount",
+    "Article",
+    "DeadLetter",
+    "EventKind",
+    "InvestmentEvent",
+    "Investor",
+    "Metric",
+    "Period",
+    "PeriodFigure",
+    "RawArticle",
+    "RegionRef",
+    "RegionTotal",
+    "TopicSpec",
+    "json_schemas",
+    "topic",
+]
