@@ -18,8 +18,12 @@ _NAMED_AFTER = re.compile(
     r"^(?:人民币)?的(?P<name>[^,;。!?()]{2,40}?(?:项目|基地|产业园|园区|园|城|中心|工厂|厂|小镇|综合体|电站|工程|生产线|酒店|景区|市场|医院|学校))"
 )
 #: `X项目` just before an amount, not part of a count (签约项目60个) and not a batch word.
-_PROJECT_WORD = re.compile(r"项目|合同书")
-_BATCH_WORDS = re.compile(r"(签约|新签约|引进|落地|招商|重点|重大|这批|本批|此批|各类|所有|全部|共有|上报)的?项目$")
+_COMPANY_AFTER = re.compile(r"^的[^,;。!?]{2,30}?(?:有限公司|集团|公司)")
+_PROJECT_AFTER = re.compile(r"^(?:用于|上马了?|建设|新建|兴建|打造|建成)[^,;。]{0,20}?项目")
+_PROJECT_WORD = re.compile(r"项目(?!资金|数|库|清单)|合同书")
+_BATCH_WORDS = re.compile(
+    r"(签约|新签约|引进|落地|招商|重点|重大|这批|本批|此批|各类|所有|全部|共有|上报|省外|市外|县外|外资|内资|外商投资)的?项目$"
+)
 _PROGRESS = re.compile(r"^\)?(?:的)?(?:目标任务|目标|任务)?(?:的)?\d+(?:\.\d+)?%")
 _BRACKET_AFTER = re.compile(r"^(?:以上|以下|及以上)?(?:的)?[\u4e00-\u9fa5“”]{0,8}?项目")
 _PHASE = re.compile(r"^(?:其中[:,]?)?[一二三四五六七八九1-9]期")
@@ -27,7 +31,14 @@ _DAY_CUE = re.compile(r"\d{1,2}日|当天|当日|日前|近日|上午|下午")
 _TARGET_AFTER = re.compile(r"^(?:左右|以上)?(?:的)?(?:目标|任务)")
 _FORECAST = re.compile(r"预计(?:[^,;。]{0,6})(?:全年|今年|年度|明年|到\d{4}|将)")
 _ACTUAL = re.compile(r"实际")
+#: Figures summed over several years are not investment events (EVENTS.md).
+_MULTI_YEAR = re.compile(r"(?:[两三四五六七八九十百]|\d{1,2}|多|几)年(?:来|以来|间)|近年来|历年|多年来")
 _FENBIE = re.compile(r"分别(?:将|拟|计划)?(?:投资|为|达|是)?")
+_PROJECT_NAME = re.compile(r"[“\"]?([^,;。:“”\"()、]{2,40}?(?:项目|基地|产业园))[”\"]?")
+_NAME_LEAD = re.compile(r"^.*?(?:签约|签订|签署|签约落地|建设|引进|落户|的|了|其中)")
+_GENERIC_NAME = re.compile(
+    r"^(?:该|此|这|本|各|其|一批|一个|多个|新|重点|重大|签约|招商)|^.{0,3}项目$|一个|另外|其他|其余|社会事业|首个|第一"
+)
 #: Words that refer back to the batch just told (the occasion itself or its projects).
 _SAME_OCCASION = re.compile(r"此次|本次|本届|现场|当场|当天|期间|签约项目中|签约的")
 
@@ -132,11 +143,8 @@ class SentenceReader:
         if _PROGRESS.match(after) or (re.search(r"(目标|任务)(的)?\(?$", left) and _PROGRESS.match(after)):
             c.skip = "target inside a progress clause"
             return
-        if lex.registration.search(text[: m.start]):
+        if lex.registration.search(text[: m.start].split(";")[-1]):
             c.skip = "registration data of new firms"
-            return
-        if lex.construction.search(left):
-            c.skip = "construction start or completion"
             return
         clause = _clause_tail(left)
         if _PHASE.match(clause) or _PHASE.match(left.lstrip(",;: ")):
@@ -157,8 +165,11 @@ class SentenceReader:
         else:
             c.skip = "no investment keyword near the amount"
             return
-        if metric == "funds_in_place" and m.currency != "CNY" and "外资" in text:
-            metric = "fdi_utilized"
+        if metric == "funds_in_place" and m.currency != "CNY":
+            metric = "fdi_utilized"  # money in place in a foreign currency is foreign investment
+        if metric == "total_investment" and lex.construction.search("".join(re.split(r"([,;])", left)[-4:])):
+            c.skip = "size of projects started or completed"
+            return
         c.metric = metric
         # how many projects: the nearest count since the previous amount
         window_counts = [k for k in counts if lo <= k.start and k.end <= m.start + 1]
@@ -167,13 +178,20 @@ class SentenceReader:
         last_count_end = count.end if count else lo
         # a single project: named after the amount, or 项目/a company between the count and the amount
         named = _NAMED_AFTER.match(text[m.end : m.end + 48])
+        company_after = _COMPANY_AFTER.match(text[m.end : m.end + 40])
         between = text[last_count_end : m.start]
+        for k in counts:  # 项目 inside a count (超亿元项目11个) is not a single project
+            if last_count_end <= k.start < m.start:
+                a, b = k.start - last_count_end, k.end - last_count_end
+                between = between[:a] + "#" * (b - a) + between[b:]
         company = next((co for co in reversed(companies) if last_count_end <= co.start and co.end <= m.start), None)
         proj_word = _last(_PROJECT_WORD, between)
-        single_cue = bool(named) or company is not None or (
+        single_cue = bool(named or company_after or _PROJECT_AFTER.match(after)) or company is not None or (
             proj_word is not None and not _BATCH_WORDS.search(between[: proj_word.end()])
         )
-        if count is not None and count.n >= 2 and not (single_cue and re.search(r"其中|包括|如|例如|比如", between)):
+        if named or company_after:
+            c.single = True
+        elif count is not None and count.n >= 2 and not (single_cue and re.search(r"其中|包括|如|例如|比如", between)):
             if single_cue and named and not company and count.end <= m.start and count.start >= lo and (
                 re.search(r"其中|包括|如|例如|比如|分别", text[count.end : m.start])
             ):
@@ -186,7 +204,8 @@ class SentenceReader:
             c.count = prev.count
         if c.single:
             c.investor = company or next(
-                (co for co in companies if m.end <= co.start < m.end + 30 and named and co.start < m.end + named.end()),
+                (co for co in companies if m.end <= co.start < m.end + 40 and (named or company_after)
+                 and co.start < m.end + max(named.end() if named else 0, company_after.end() if company_after else 0)),
                 None,
             )
             c.project = named.group("name") if named else self._project_name(text, lo, m.start)
@@ -214,11 +233,12 @@ class SentenceReader:
 
     @staticmethod
     def _project_name(text: str, lo: int, hi: int) -> str | None:
-        m = _last(re.compile(r"[“\"]?([^,;。:“”\"()、]{2,40}?(?:项目|基地|产业园))[”\"]?"), text[lo:hi])
-        if not m:
-            return None
-        name = re.sub(r"^.*?(?:签约|签订|签署|签约落地|建设|引进|落户|的|了)", "", m.group(1))
-        return name if len(name) >= 4 else m.group(1)
+        """The first `…项目` named since the previous amount (天福养老产业项目是…最大的项目 → 天福养老产业项目)."""
+        for m in _PROJECT_NAME.finditer(text[lo:hi]):
+            name = _NAME_LEAD.sub("", m.group(1))
+            if len(name) >= 4 and not _GENERIC_NAME.match(name):
+                return name
+        return None
 
     def _score_kind(
         self, c: Candidate, text: str, left: str, after: str, before: list[Sentence], in_plan_quote: bool
@@ -266,6 +286,9 @@ class SentenceReader:
         if in_plan_quote:
             scores["target"] += 4.0
         c.scores = scores
+        if _MULTI_YEAR.search(upto) and not scores["pipeline"] and not c.single:
+            c.skip = "multi-year cumulative figure"
+            return
         if c.single and c.investor is not None and not c.project and period and not sign:
             c.single = False  # investors of a region to date (商会…投资额近百亿元), not one project
         if c.single:
@@ -274,5 +297,5 @@ class SentenceReader:
             )
         else:
             best = max(scores.values())
-            order = ("target", "pipeline", "signing", "period_stat") if best else ("period_stat",)
-            c.kind = next(k for k in order if scores.get(k, 0.0) == best) if best else "period_stat"
+            order = ("target", "pipeline", "period_stat", "signing")
+            c.kind = next(k for k in order if scores[k] == best) if best else "period_stat"

@@ -26,7 +26,7 @@ def _close(a: float, b: float, tol: float) -> bool:
 
 def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> None:
     """Set `part_of` for sub-batches and projects, in text order."""
-    batches = [c for c in cands if not c.single]
+    batches = [c for c in cands if not c.single and not c.headline]  # a headline restates, never contains
     for c in batches:
         parent = _preceding_batch(c, batches, cny)
         if parent is None:
@@ -105,6 +105,8 @@ def merge_duplicates(cands: list[Candidate], cny: Callable[[Candidate], float]) 
     for c in cands:  # a part_of that points at a repeat points at the fact kept
         while c.part_of is not None and c.part_of.duplicate_of is not None:
             c.part_of = c.part_of.duplicate_of
+        if c.part_of is c or (c.duplicate_of is not None and c.part_of is c.duplicate_of):
+            c.part_of = None
     return _drop_aggregates(kept, cny)
 
 

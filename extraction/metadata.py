@@ -73,7 +73,8 @@ def published_date(text: str, url: str) -> date | None:
 def title_of(text: str) -> str | None:
     for line in text.splitlines()[:12]:
         line = line.strip()
-        if 6 <= len(line) <= 60 and not _BOILER_TITLE.search(line) and not line.endswith("。"):
+        cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in line)
+        if 6 <= len(line) <= 60 and cjk >= 4 and not _BOILER_TITLE.search(line) and not line.endswith("。"):
             return line
     return None
 

@@ -47,9 +47,13 @@ class NormalizedText:
         return (self.source[start], self.source[last] + 1)
 
 
+#: Variant characters OpenCC's tables leave as they are (seen in crawled pages).
+_VARIANTS = str.maketrans("陜峯綫衞羣敎啓麪畧畱槪", "陕峰线卫群教启面略留概")
+
+
 @cache
 def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("hk2s")
 
 
 def _sub(text: str, source: list[int], pattern: re.Pattern[str], repl: str) -> tuple[str, list[int]]:
@@ -71,12 +75,12 @@ def _sub(text: str, source: list[int], pattern: re.Pattern[str], repl: str) -> t
 def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
     """OpenCC t2s line by line; a line whose length changes is converted char by char."""
     cc = _t2s()
-    converted = cc.convert(text)
+    converted = cc.convert(text).translate(_VARIANTS)
     if len(converted) == len(text):
         return converted, source
     out: list[str] = []
     for ch in text:
-        c = cc.convert(ch)
+        c = cc.convert(ch).translate(_VARIANTS)
         out.append(c[:1] if c else ch)
     return "".join(out), source
 

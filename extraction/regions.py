@@ -231,6 +231,8 @@ class Gazetteer:
         index: dict[str, set[str]] = defaultdict(set)
         for d in self.divisions.values():
             if d.level == "province":
+                short = "".join(s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple"))
+                index[short].add(d.code)
                 continue
             full = [s.rstrip("012345") for s in jionlp.pinyin(d.name, formater="simple")]
             short = [s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple")]
