@@ -236,7 +236,7 @@ class SentenceReader:
         """The first `…项目` named since the previous amount (天福养老产业项目是…最大的项目 → 天福养老产业项目)."""
         for m in _PROJECT_NAME.finditer(text[lo:hi]):
             name = _NAME_LEAD.sub("", m.group(1))
-            if len(name) >= 4 and not _GENERIC_NAME.match(name):
+            if len(name) >= 4 and not _GENERIC_NAME.search(name):
                 return name
         return None
 
