@@ -28,6 +28,8 @@ _PROGRESS = re.compile(r"^\)?(?:的)?(?:目标任务|目标|任务)?(?:的)?\d+(
 _BRACKET_AFTER = re.compile(r"^(?:以上|以下|及以上)?(?:的)?[\u4e00-\u9fa5“”]{0,8}?项目")
 _PHASE = re.compile(r"^(?:其中[:,]?)?[一二三四五六七八九1-9]期")
 _DAY_CUE = re.compile(r"\d{1,2}日|当天|当日|日前|近日|上午|下午")
+#: Goal verbs that govern the whole sentence after them (力争…, 实际到位资金达到…).
+_STRONG_TARGET = re.compile(r"力争|确保|争取|目标是|目标为|计划全年|全年目标")
 _TARGET_AFTER = re.compile(r"^(?:左右|以上)?(?:的)?(?:目标|任务)")
 _FORECAST = re.compile(r"预计(?:[^,;。]{0,6})(?:全年|今年|年度|明年|到\d{4}|将)")
 _ACTUAL = re.compile(r"实际")
@@ -210,7 +212,8 @@ class SentenceReader:
             )
             c.project = named.group("name") if named else self._project_name(text, lo, m.start)
         # 分别 distributes one amount over the projects listed before it
-        if _FENBIE.search(left[-10:]) and not later:
+        rest = text[m.end :].split(";")[0].split("。")[0]
+        if _FENBIE.search(left[-10:]) and not find_money(rest):
             items = self._list_length(left)
             if items >= 2:
                 c.single, c.count, c.copies = True, None, items
@@ -277,8 +280,8 @@ class SentenceReader:
             scores["period_stat"] += 3.0
         # target: a goal or forecast before the amount, or "…的目标" after it
         target = _last(lex.target, left)
-        if target and not re.match(r"(目标|任务)", target.group(0)) or _TARGET_AFTER.match(after):
-            scores["target"] += 4.0
+        if _STRONG_TARGET.search(upto) or _TARGET_AFTER.match(after):
+            scores["target"] += 6.0
         elif target and not re.search(r"完成[^,;。]{0,10}(目标|任务)", left):
             scores["target"] += 4.0
         if _FORECAST.search(left) and not (_ACTUAL.search(left) and not re.search(r"全年|年度|今年", left)):

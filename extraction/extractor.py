@@ -234,6 +234,7 @@ class Extractor:
             amount=amount,
             project_count=c.count,
             region=region,
+            region_path=[self._region_ref(d.code) for d in self.gaz.chain(region.code)] or [region],
             investor=investor,
             project=c.project,
             industries=tag_industries((c.project or "") + s.text[max(0, c.money.start - 60) : c.money.end + 60]),

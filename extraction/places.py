@@ -20,6 +20,8 @@ from extraction.regions import Gazetteer, RegionMention
 _AWAY = re.compile(r"(来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)$")
 _LOCATION_CUE = re.compile(r"(位于|落户|落地|落户于|选址|建在|坐落|在)$")
 _BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|布局)")
+#: The clause after an amount that says where the project goes (,落户绵阳高新区 / ,在江油市建设).
+_NEXT_CLAUSE_PLACE = re.compile(r"^[,;]\s*(?:将|拟|计划|项目)?(?:落户|落地|位于|选址|建在|坐落于?|在)[^,;。]{2,20}")
 _SHARE = 0.4  # a deeper region is home when it holds this share of its parent's weight
 
 
@@ -213,7 +215,9 @@ class PlaceReader:
                         best = (dist, p.code)
             return best[1] if best else None
 
-        return pick(*clause, ("chain",)) or pick(window[0], money_at, ())
+        following = _NEXT_CLAUSE_PLACE.match(text[clause[1] : window[1]])
+        nxt = (clause[1], clause[1] + following.end()) if following else None
+        return pick(*clause, ("chain",)) or (pick(*nxt, ("chain",)) if nxt else None) or pick(window[0], money_at, ())
 
 
 def _drop_overlaps(mentions: list[RegionMention]) -> list[RegionMention]:

@@ -1,6 +1,6 @@
 """The records on every investwire topic, and the one place that declares the topics."""
 
-from schemas.articles import Article, RawArticle
+from schemas.articles import Article, RawArticle, RejectedInput, parse_raw_article
 from schemas.deadletter import DeadLetter
 from schemas.events import (
     Amount,
@@ -28,7 +28,9 @@ __all__ = [
     "RawArticle",
     "RegionRef",
     "RegionTotal",
+    "RejectedInput",
     "TopicSpec",
     "json_schemas",
+    "parse_raw_article",
     "topic",
 ]

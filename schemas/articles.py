@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import json
 
-#: Upper bound for one article's text or HTML; a crawler that sends more is broken.
-MAX_ARTICLE_CHARS = 2_000_000
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+#: Upper bound for one article's text or HTML; a crawler that sends more sends no article.
+MAX_ARTICLE_CHARS = 1_000_000
 
 
 class RawArticle(BaseModel):
@@ -52,3 +54,32 @@ class Article(BaseModel):
     published_at: date | None = None
     fetched_at: datetime | None = None
     text: str = Field(min_length=1)
+
+
+class RejectedInput(ValueError):
+    """A raw message that is not an article, with the reason a person can act on."""
+
+
+def parse_raw_article(payload: bytes | None, max_bytes: int) -> RawArticle:
+    """Bytes from `articles.raw` → RawArticle, or RejectedInput saying exactly what is wrong."""
+    if not payload:
+        raise RejectedInput("empty message")
+    if len(payload) > max_bytes:
+        raise RejectedInput(f"message of {len(payload):,} bytes exceeds the limit of {max_bytes:,} bytes")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RejectedInput(f"not UTF-8 text: {e.reason} at byte {e.start}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RejectedInput(f"not JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    if not isinstance(data, dict):
+        raise RejectedInput(f"not a JSON object but a JSON {type(data).__name__}")
+    try:
+        return RawArticle.model_validate(data)
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'article'}: {err['msg']}" for err in e.errors()
+        )
+        raise RejectedInput(f"invalid article: {problems}") from None

