@@ -128,7 +128,7 @@ class PlaceReader:
                     score[d.code] += w
         chain = [province + "0000"]
         total = score.get(chain[0], 0.0)
-        deeper_words = levels["city"] + levels["county"] + levels["zone"]
+        deeper_words = levels["city"] + levels["county"] + levels["district"] + levels["zone"]
         if levels["province"] >= 2 and levels["province"] > 2 * deeper_words:
             return chain
         cities = {c: s for c, s in score.items() if c.startswith(province) and self._level(c) == "city"}
@@ -137,7 +137,10 @@ class PlaceReader:
             if cities[city] >= _SHARE * total:
                 chain.append(city)
                 total = cities[city]
-        if levels["city"] >= 2 and levels["city"] > 2 * (levels["county"] + levels["zone"]) and len(chain) > 1:
+        if levels["city"] >= 2 and levels["city"] > 2 * (levels["county"] + levels["district"] + levels["zone"]) and (
+            len(chain) > 1 and self.gaz.get(chain[-1]) is not None
+            and not any(self.gaz.chain(c)[-1].name.endswith("市") for c in score if self._level(c) == "county")
+        ):
             return chain
         parent = chain[-1]
         counties = {
@@ -169,11 +172,20 @@ class PlaceReader:
         return "other"
 
     def level_code(self, level: str, chain: list[str]) -> str:
-        by_level = {self._level(c): c for c in chain}
+        """The home division a level word (全省, 该市, 我县, 全区) speaks for.
+
+        By the name's ending, not the tier: 该市 in a county-level city (汝州市) is that city.
+        """
         if level == "province":
             return chain[0]
+        endings = {"city": ("市", "州", "盟", "地区"), "county": ("县", "旗"), "district": ("区",)}.get(level)
+        if endings:
+            for code in reversed(chain[1:]):
+                d = self.gaz.get(code)
+                if d and d.name.endswith(endings):
+                    return code
         if level == "city":
-            return by_level.get("city", chain[-1])
+            return next((c for c in chain if self._level(c) == "city"), chain[-1])
         return chain[-1]
 
     def subject(self, text_start: int, text_end: int, places: ArticlePlaces) -> str | None:
@@ -198,7 +210,7 @@ class PlaceReader:
         chain = places.chain
 
         def pick(lo: int, hi: int, accept: tuple[str, ...]) -> str | None:
-            best: tuple[int, str] | None = None
+            best: tuple[tuple[int, int], str] | None = None
             for p in places.places:
                 if not (lo <= p.start and p.end <= hi):
                     continue
@@ -210,14 +222,21 @@ class PlaceReader:
                     rel == "other" and cue and not p.in_company
                 ) or (rel == "chain" and "chain" in accept and not p.in_company)
                 if ok:
-                    dist = abs(p.start - money_at)
-                    if best is None or dist < best[0]:
-                        best = (dist, p.code)
+                    # the deepest place wins (宁乡经开区 over 长沙), then the nearest
+                    rank = (-len(self.gaz.chain(p.code)), abs(p.start - money_at))
+                    if best is None or rank < best[0]:
+                        best = (rank, p.code)
             return best[1] if best else None
 
         following = _NEXT_CLAUSE_PLACE.match(text[clause[1] : window[1]])
         nxt = (clause[1], clause[1] + following.end()) if following else None
-        return pick(*clause, ("chain",)) or (pick(*nxt, ("chain",)) if nxt else None) or pick(window[0], money_at, ())
+        return (
+            pick(*clause, ())
+            or (pick(*nxt, ()) if nxt else None)
+            or pick(*clause, ("chain",))
+            or (pick(*nxt, ("chain",)) if nxt else None)
+            or pick(window[0], money_at, ())
+        )
 
 
 def _drop_overlaps(mentions: list[RegionMention]) -> list[RegionMention]:

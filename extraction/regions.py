@@ -145,7 +145,7 @@ class Gazetteer:
                 self._local.add_word(town, (town, tuple(sorted(codes)), "town"))
         self._local.make_automaton()
         self._zone_re = re.compile(
-            r"([\u4e00-\u9fa5]{2,4}?)(?:镇|乡)?(" + "|".join(_ZONE_SUFFIXES) + ")"
+            r"([\u4e00-\u9fa5]{2,4}?)(" + "|".join(_ZONE_SUFFIXES) + ")"
         )
         self._zone_cores: dict[str, tuple[str, ...]] = {}
         for name, codes in county_shorts.items():

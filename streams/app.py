@@ -75,7 +75,9 @@ class Pipeline:
         )
         self.deadletter = self.app.topic("articles.deadletter", **raw)
         self.ledger_table = self.app.Table(
-            "totals-ledger", key_serializer="json", value_serializer="raw", partitions=settings.partitions
+            "totals-ledger",
+            schema=faust.Schema(key_serializer="json", value_serializer="raw"),
+            partitions=settings.partitions,
         )
         self.ledger = TotalsLedger(store=self.ledger_table)  # type: ignore[arg-type]
         self._stale = True

@@ -35,25 +35,32 @@ async def high_water_marks(bootstrap: str, tps: list[TopicPartition], start: dic
 
 
 async def group_lag(bootstrap: str, group: str, topics: list[str]) -> dict[TopicPartition, int]:
-    """Messages not yet committed by `group` in each partition of `topics` (missing topics count 0)."""
+    """Messages not yet committed by `group` in each partition of `topics` (missing topics count 0).
+
+    Committed offsets are read by a consumer of the group that is assigned the
+    partitions by hand (it never joins the group, so the workers see no rebalance).
+    """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        committed_meta = await admin.list_consumer_group_offsets(group)
         existing = set(await admin.list_topics())
+        present = [t for t in topics if t in existing]
+        described = await admin.describe_topics(present) if present else []
     finally:
         await admin.close()
-    committed = {tp: meta.offset for tp, meta in committed_meta.items() if meta.offset >= 0}
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await probe.start()
+    tps = [
+        TopicPartition(d["topic"], p["partition"])
+        for d in described
+        for p in sorted(d["partitions"], key=lambda p: p["partition"])
+    ]
+    if not tps:
+        return {}
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await reader.start()
     try:
-        tps = [
-            TopicPartition(t, p)
-            for t in topics
-            if t in existing
-            for p in sorted(probe.partitions_for_topic(t) or [])
-        ]
+        reader.assign(tps)
+        committed = {tp: (await reader.committed(tp)) or 0 for tp in tps}
     finally:
-        await probe.stop()
+        await reader.stop()
     marks = await high_water_marks(bootstrap, tps, committed)
-    return {tp: max(0, marks.get(tp, 0) - committed.get(tp, 0)) for tp in tps}
+    return {tp: max(0, marks.get(tp, 0) - committed[tp]) for tp in tps}
