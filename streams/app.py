@@ -64,6 +64,8 @@ class Pipeline:
             recovery_consistency_check=not (settings.embedded and settings.store.startswith("rocksdb")),
             web_enabled=settings.web_enabled,
             web_port=settings.web_port,
+            # a refused message travels whole to the dead-letter topic (base64 makes it a third larger)
+            producer_max_request_size=settings.max_message_bytes * 2 + 65_536,
             **batch,
         )
         raw = {"key_serializer": "raw", "value_serializer": "raw"}
@@ -73,7 +75,9 @@ class Pipeline:
         self.totals = self.app.topic(
             "investment.totals", config={"cleanup.policy": "compact"}, **raw
         )
-        self.deadletter = self.app.topic("articles.deadletter", **raw)
+        self.deadletter = self.app.topic(
+            "articles.deadletter", config={"max.message.bytes": settings.max_message_bytes * 2 + 65_536}, **raw
+        )
         self.ledger_table = self.app.Table(
             "totals-ledger",
             schema=faust.Schema(key_serializer="json", value_serializer="raw"),

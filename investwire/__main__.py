@@ -1,0 +1,3 @@
+from investwire.cli import app
+
+app()

@@ -1,0 +1,77 @@
+"""The extractor on fixture articles written for investwire, one per rule of EVENTS.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extraction import Extractor, to_article
+from schemas import RawArticle
+from tests.conftest import FIXTURES
+
+CASES = [json.loads(line) for line in (FIXTURES / "extraction_cases.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _key(e: dict) -> tuple:
+    return (e["kind"], e["metric"], round(e["value"]), e["currency"], e["region"], bool(e["part_of"]))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_fixture_article(case: dict, extractor: Extractor) -> None:
+    events = extractor.extract(to_article(RawArticle.model_validate(case["article"])))
+    got = sorted(
+        _key({"kind": e.kind.value, "metric": e.metric and e.metric.value, "value": e.amount.value,
+              "currency": e.amount.currency, "region": e.region.code, "part_of": e.part_of})
+        for e in events
+    )
+    assert got == sorted(_key(e) for e in case["expected"])
+    counts = {(_key(x)[:4]): x.get("project_count") for x in case["expected"] if "project_count" in x}
+    for e in events:
+        want = counts.get((e.kind.value, e.metric and e.metric.value, round(e.amount.value), e.amount.currency))
+        if want is not None:
+            assert e.project_count == want
+
+
+def test_ids_are_deterministic_and_part_of_points_at_a_signing(extractor: Extractor) -> None:
+    case = CASES[0]["article"]
+    first = extractor.extract(to_article(RawArticle.model_validate(case)))
+    again = Extractor(extractor.gaz).extract(to_article(RawArticle.model_validate(case)))
+    assert [e.event_id for e in first] == [e.event_id for e in again]
+    assert len({e.event_id for e in first}) == len(first)
+    by_id = {e.event_id: e for e in first}
+    for e in first:
+        if e.part_of:
+            assert by_id[e.part_of].kind.value == "signing"
+
+
+def test_evidence_points_into_the_original_text(extractor: Extractor) -> None:
+    raw = RawArticle.model_validate(CASES[3]["article"])  # Traditional, with converter damage
+    for e in extractor.extract(to_article(raw)):
+        a, b = e.evidence_span
+        assert 0 <= a < b <= len(raw.text or "")
+        assert e.evidence  # normalized sentence
+        assert any(ch.isdigit() for ch in (raw.text or "")[a:b])
+
+
+def test_every_event_carries_its_region_path_and_cny(extractor: Extractor) -> None:
+    for case in CASES:
+        for e in extractor.extract(to_article(RawArticle.model_validate(case["article"]))):
+            assert e.region_path[-1].code == e.region.code
+            assert e.region_path[0].level == "province"
+            assert e.amount.value_cny > 0
+            assert 0 < e.confidence <= 1
+
+
+def test_html_page_gives_the_main_article_and_nothing_from_boilerplate(extractor: Extractor) -> None:
+    page = (Path(__file__).parent.parent / "fixtures" / "page.html").read_text(encoding="utf-8")
+    events = extractor.extract(to_article(RawArticle(url="https://example.org/page", html=page)))
+    values = sorted(e.amount.value for e in events)
+    assert values == [1_500_000_000, 2_600_000_000, 5_870_000_000]
+
+
+def test_industries_are_tagged_from_the_taxonomy(extractor: Extractor) -> None:
+    events = extractor.extract(to_article(RawArticle.model_validate(CASES[2]["article"])))
+    tags = {t for e in events if e.kind.value == "project" for t in e.industries}
+    assert "新能源" in tags
