@@ -40,8 +40,9 @@ def load_articles(n: int) -> list[bytes]:
 
 
 async def _produce(broker: str, topic: str, payloads: list[bytes]) -> float:
-    producer = AIOKafkaProducer(bootstrap_servers=broker, linger_ms=20, max_batch_size=256 * 1024,
-                                max_request_size=8_000_000)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=broker, linger_ms=20, max_batch_size=256 * 1024, max_request_size=8_000_000
+    )
     await producer.start()
     started = time.perf_counter()
     try:
@@ -56,10 +57,16 @@ async def _produce(broker: str, topic: str, payloads: list[bytes]) -> float:
 async def raw_ceiling(broker: str, payloads: list[bytes]) -> float:
     """(a) articles/s through a bare consume → produce loop."""
     await _produce(broker, "bench.in", payloads)
-    consumer = AIOKafkaConsumer("bench.in", bootstrap_servers=broker, group_id="bench-passthrough",
-                                auto_offset_reset="earliest", enable_auto_commit=False)
-    producer = AIOKafkaProducer(bootstrap_servers=broker, linger_ms=20, max_batch_size=256 * 1024,
-                                max_request_size=8_000_000)
+    consumer = AIOKafkaConsumer(
+        "bench.in",
+        bootstrap_servers=broker,
+        group_id="bench-passthrough",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    producer = AIOKafkaProducer(
+        bootstrap_servers=broker, linger_ms=20, max_batch_size=256 * 1024, max_request_size=8_000_000
+    )
     await consumer.start()
     await producer.start()
     try:
@@ -110,8 +117,12 @@ def _pipeline_worker(broker: str, payloads: list[bytes], out: mp.Queue) -> None:
             await wait_until_processed(run, len(records), timeout=1800)
             last = await _last_totals_timestamp(broker)
             counts = dict(run.pipeline.counts)
-        return {"first": first, "last": last, "events": counts.get("events.out", 0),
-                "rows": counts.get("totals.published", 0)}
+        return {
+            "first": first,
+            "last": last,
+            "events": counts.get("events.out", 0),
+            "rows": counts.get("totals.published", 0),
+        }
 
     result = asyncio.run(go())
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -154,7 +165,8 @@ def main() -> None:
 
     payloads = load_articles(args.articles)
     size = sum(len(p) for p in payloads) / len(payloads)
-    print(f"{len(payloads)} articles of {size / 1024:.1f} KiB on average ({'seeds' if SEEDS.exists() else 'samples'})")
+    source = "seeds" if SEEDS.exists() else "samples"
+    print(f"{len(payloads)} articles of {size / 1024:.1f} KiB on average ({source})")
     with EmbeddedBroker() as broker:
         a = asyncio.run(raw_ceiling(broker, payloads))
         print(f"(a) raw ceiling, aiokafka passthrough : {a:10,.0f} articles/s")
@@ -166,8 +178,10 @@ def main() -> None:
         result = queue.get()
         proc.join()
     c = len(payloads) / (result["last"] - result["first"])
-    print(f"(c) investwire end to end             : {c:10,.0f} articles/s "
-          f"({result['events']:,.0f} events, {result['rows']:,.0f} totals rows published)")
+    print(
+        f"(c) investwire end to end             : {c:10,.0f} articles/s "
+        f"({result['events']:,.0f} events, {result['rows']:,.0f} totals rows published)"
+    )
     print(f"ratio (c)/(a) = {c / a:.3f}   ratio (c)/(b) = {c / b:.3f}")
     print(f"worker peak memory (RSS): {result['peak_rss_mb']:,.0f} MiB")
 

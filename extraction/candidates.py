@@ -41,6 +41,10 @@ _NAME_LEAD = re.compile(r"^.*?(?:签约|签订|签署|签约落地|建设|引进
 _GENERIC_NAME = re.compile(
     r"^(?:该|此|这|本|各|其|一批|一个|多个|新|重点|重大|签约|招商)|^.{0,3}项目$|一个|另外|其他|其余|社会事业|首个|第一"
 )
+#: A cheap first look: most sentences name no amount at all.
+_MAY_HOLD_MONEY = re.compile(
+    r"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{0,3}?)(?:万|亿|美元|港元|港币|欧元|日元|英镑)"
+)
 #: Words that refer back to the batch just told (the occasion itself or its projects).
 _SAME_OCCASION = re.compile(r"此次|本次|本届|现场|当场|当天|期间|签约项目中|签约的")
 
@@ -93,6 +97,8 @@ class SentenceReader:
 
     def read(self, s: Sentence, before: list[Sentence], in_plan_quote: bool) -> list[Candidate]:
         text = s.text
+        if not _MAY_HOLD_MONEY.search(text):
+            return []
         moneys = find_money(text)
         if not moneys:
             return []
@@ -134,9 +140,9 @@ class SentenceReader:
         if m.low is not None and m.high is not None and _BRACKET_AFTER.match(after):
             c.skip = "size bracket (a range of project sizes)"
             return
-        if (m.text.endswith("以上") or after.startswith(("以上", "以下")) or left.endswith(("过", "超", "上"))) and (
-            _BRACKET_AFTER.match(after)
-        ):
+        if (
+            m.text.endswith("以上") or after.startswith(("以上", "以下")) or left.endswith(("过", "超", "上"))
+        ) and (_BRACKET_AFTER.match(after)):
             c.skip = "size bracket (projects above an amount)"
             return
         if after.startswith(("至", "到", "-")) and find_money(after[:12]):
@@ -186,16 +192,29 @@ class SentenceReader:
             if last_count_end <= k.start < m.start:
                 a, b = k.start - last_count_end, k.end - last_count_end
                 between = between[:a] + "#" * (b - a) + between[b:]
-        company = next((co for co in reversed(companies) if last_count_end <= co.start and co.end <= m.start), None)
+        company = next(
+            (co for co in reversed(companies) if last_count_end <= co.start and co.end <= m.start), None
+        )
         proj_word = _last(_PROJECT_WORD, between)
-        single_cue = bool(named or company_after or _PROJECT_AFTER.match(after)) or company is not None or (
-            proj_word is not None and not _BATCH_WORDS.search(between[: proj_word.end()])
+        single_cue = (
+            bool(named or company_after or _PROJECT_AFTER.match(after))
+            or company is not None
+            or (proj_word is not None and not _BATCH_WORDS.search(between[: proj_word.end()]))
         )
         if named or company_after:
             c.single = True
-        elif count is not None and count.n >= 2 and not (single_cue and re.search(r"其中|包括|如|例如|比如", between)):
-            if single_cue and named and not company and count.end <= m.start and count.start >= lo and (
-                re.search(r"其中|包括|如|例如|比如|分别", text[count.end : m.start])
+        elif (
+            count is not None
+            and count.n >= 2
+            and not (single_cue and re.search(r"其中|包括|如|例如|比如", between))
+        ):
+            if (
+                single_cue
+                and named
+                and not company
+                and count.end <= m.start
+                and count.start >= lo
+                and (re.search(r"其中|包括|如|例如|比如|分别", text[count.end : m.start]))
             ):
                 c.single = True
             else:
@@ -206,8 +225,14 @@ class SentenceReader:
             c.count = prev.count
         if c.single:
             c.investor = company or next(
-                (co for co in companies if m.end <= co.start < m.end + 40 and (named or company_after)
-                 and co.start < m.end + max(named.end() if named else 0, company_after.end() if company_after else 0)),
+                (
+                    co
+                    for co in companies
+                    if m.end <= co.start < m.end + 40
+                    and (named or company_after)
+                    and co.start
+                    < m.end + max(named.end() if named else 0, company_after.end() if company_after else 0)
+                ),
                 None,
             )
             c.project = named.group("name") if named else self._project_name(text, lo, m.start)
@@ -236,7 +261,7 @@ class SentenceReader:
 
     @staticmethod
     def _project_name(text: str, lo: int, hi: int) -> str | None:
-        """The first `…项目` named since the previous amount (天福养老产业项目是…最大的项目 → 天福养老产业项目)."""
+        """The first `…项目` named since the previous amount, not a generic one (…最大的项目)."""
         for m in _PROJECT_NAME.finditer(text[lo:hi]):
             name = _NAME_LEAD.sub("", m.group(1))
             if len(name) >= 4 and not _GENERIC_NAME.search(name):
@@ -295,8 +320,10 @@ class SentenceReader:
         if c.single and c.investor is not None and not c.project and period and not sign:
             c.single = False  # investors of a region to date (商会…投资额近百亿元), not one project
         if c.single:
-            c.kind = "pipeline" if scores["pipeline"] and not sign else (
-                "target" if scores["target"] >= 4.0 and not sign else "project"
+            c.kind = (
+                "pipeline"
+                if scores["pipeline"] and not sign
+                else ("target" if scores["target"] >= 4.0 and not sign else "project")
             )
         else:
             best = max(scores.values())

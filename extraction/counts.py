@@ -16,7 +16,9 @@ _COUNT_AFTER = re.compile(
     rf"(?:项目|合同)(?:数量|总数|数)?(?:共计|合计|总计|累计|共)?(?:达到|达|为|有)?(?P<n>{_INT}|{CN_NUMERAL})(?P<fz>余|多)?{_UNIT}"
 )
 #: Words that make a count a size bracket (亿元以上项目19个), a breakdown rather than the batch.
-_BRACKET = re.compile(r"(亿元|万元|万美元|亿美元|千万|亿)(以上|以下|级)|[超过上]亿元?|超千万|以上的?$|以下的?$|\d(亿|万)元?(至|到|-)")
+_BRACKET = re.compile(
+    r"(亿元|万元|万美元|亿美元|千万|亿)(以上|以下|级)|[超过上]亿元?|超千万|以上的?$|以下的?$|\d(亿|万)元?(至|到|-)"
+)
 
 
 @dataclass(frozen=True, slots=True)

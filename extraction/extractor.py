@@ -115,7 +115,11 @@ class Extractor:
                 lo, hi = c.window
                 clause = _clause_run(s.text, c.money.start, c.money.end)
                 code = self.places.project_place(
-                    (s.start + clause[0], s.start + clause[1]), (s.start + lo, s.start + hi), c.start, text, places
+                    (s.start + clause[0], s.start + clause[1]),
+                    (s.start + lo, s.start + hi),
+                    c.start,
+                    text,
+                    places,
                 )
                 if code is None and c.part_of is not None:
                     code = c.part_of.region
@@ -164,8 +168,9 @@ class Extractor:
         # part_of points at an id known only once its batch is built
         by_candidate = {id(c): c for c in kept}
         fixed = []
-        for ev, c in zip(events, [c for c in kept for _ in range(c.copies)], strict=True):
-            parent = c.part_of
+        owners = [c for c in kept for _ in range(c.copies)]
+        for ev, owner in zip(events, owners, strict=True):
+            parent = owner.part_of
             if parent is not None and id(parent) in by_candidate:
                 ev = ev.model_copy(update={"part_of": ids[id(parent)]})
             fixed.append(ev)
@@ -209,11 +214,27 @@ class Extractor:
         investor = None
         if c.investor is not None:
             origin = self.gaz.origin_of(c.investor.name)
-            investor = Investor(name=c.investor.name, origin=self._region_ref(origin.code) if origin else None)
+            investor = Investor(
+                name=c.investor.name, origin=self._region_ref(origin.code) if origin else None
+            )
         region = self._region_ref(c.region or "000000")
-        date_key = day.isoformat() if day else (span.label if span else (published.strftime("%Y-%m") if published else ""))
+        date_key = (
+            day.isoformat()
+            if day
+            else (span.label if span else (published.strftime("%Y-%m") if published else ""))
+        )
         name_key = c.project or (c.investor.name if c.investor else "")
-        signature = (c.kind, c.metric, m.currency, round(m.value, 2), c.count, region.code, date_key, name_key, copy)
+        signature = (
+            c.kind,
+            c.metric,
+            m.currency,
+            round(m.value, 2),
+            c.count,
+            region.code,
+            date_key,
+            name_key,
+            copy,
+        )
         ordinal = seen[signature]
         seen[signature] += 1
         start, end = nt.original_span(s.start, s.end)
@@ -237,7 +258,9 @@ class Extractor:
             region_path=[self._region_ref(d.code) for d in self.gaz.chain(region.code)] or [region],
             investor=investor,
             project=c.project,
-            industries=tag_industries((c.project or "") + s.text[max(0, c.money.start - 60) : c.money.end + 60]),
+            industries=tag_industries(
+                (c.project or "") + s.text[max(0, c.money.start - 60) : c.money.end + 60]
+            ),
             part_of=None,
             event_date=day,
             period=Period(start=span.start, end=span.end, label=span.label) if span else None,

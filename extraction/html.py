@@ -17,9 +17,12 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str) -> tuple[str, str | None, str | None]:
     """(main text, title, published date as YYYY-MM-DD) of a page; empty text when none is found."""
-    text = trafilatura.extract(
-        html, include_comments=False, include_tables=True, include_links=False, favor_precision=True
-    ) or ""
+    text = (
+        trafilatura.extract(
+            html, include_comments=False, include_tables=True, include_links=False, favor_precision=True
+        )
+        or ""
+    )
     meta = trafilatura.extract_metadata(html)
     title = meta.title if meta is not None else None
     date = meta.date if meta is not None else None

@@ -5,21 +5,20 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import ahocorasick
+from extraction.trie import Trie
 
 
 @cache
-def _automaton() -> tuple[ahocorasick.Automaton, tuple[str, ...]]:
+def _automaton() -> tuple[Trie, tuple[str, ...]]:
     text = resources.files("extraction").joinpath("data/industries.tsv").read_text(encoding="utf-8")
     rows = [ln.split("\t") for ln in text.splitlines() if ln and not ln.startswith("#")][1:]
     order = tuple(category for category, _ in rows)
-    auto = ahocorasick.Automaton()
+    trie = Trie()
     for category, keywords in rows:
         for kw in keywords.split("|"):
             if kw:
-                auto.add_word(kw, category)
-    auto.make_automaton()
-    return auto, order
+                trie.add(kw, category)
+    return trie.build(), order
 
 
 def categories() -> tuple[str, ...]:
@@ -29,5 +28,5 @@ def categories() -> tuple[str, ...]:
 def tag_industries(text: str) -> list[str]:
     """Categories whose keywords occur in `text`, in taxonomy order."""
     auto, order = _automaton()
-    found = {category for _, category in auto.iter(text)}
+    found = {category for _, _, category in auto.iter(text)}
     return [c for c in order if c in found]

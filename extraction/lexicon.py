@@ -32,7 +32,9 @@ class Lexicon:
 
 @cache
 def lexicon() -> Lexicon:
-    raw = tomllib.loads(resources.files("extraction").joinpath("data/lexicon.toml").read_text(encoding="utf-8"))
+    raw = tomllib.loads(
+        resources.files("extraction").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+    )
     metric_of: dict[str, str | None] = {}
     for metric, words in raw["metric"].items():
         for w in words:

@@ -46,8 +46,9 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
         parent = before[-1] if before else None
         if parent is None:
             after = [
-                b for b in batches
-                if b.start > c.start and b.sentence.paragraph == c.sentence.paragraph
+                b
+                for b in batches
+                if (b.start > c.start and b.sentence.paragraph == c.sentence.paragraph)
                 or (b.start > c.start and b.sentence.index - c.sentence.index <= 3)
             ]
             parent = after[0] if after else None
@@ -55,7 +56,9 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
             c.part_of = parent
 
 
-def _preceding_batch(c: Candidate, batches: list[Candidate], cny: Callable[[Candidate], float]) -> Candidate | None:
+def _preceding_batch(
+    c: Candidate, batches: list[Candidate], cny: Callable[[Candidate], float]
+) -> Candidate | None:
     """The nearest earlier batch larger than `c`, preferring one of the same metric."""
     earlier = [b for b in batches if b.start < c.start and cny(b) > cny(c) * 1.001]
     if not earlier:
@@ -89,11 +92,19 @@ def merge_duplicates(cands: list[Candidate], cny: Callable[[Candidate], float]) 
         if c.headline or c.money.approx:
             near = next(
                 (
-                    k for k in kept
+                    k
+                    for k in kept
                     if k.money.currency == c.money.currency
                     and _close(k.money.value, c.money.value, _HEADLINE_TOLERANCE)
-                    and (c.headline or (k.metric == c.metric and k.kind == c.kind and k.single == c.single
-                                        and c.count in (None, k.count)))
+                    and (
+                        c.headline
+                        or (
+                            k.metric == c.metric
+                            and k.kind == c.kind
+                            and k.single == c.single
+                            and c.count in (None, k.count)
+                        )
+                    )
                 ),
                 None,
             )

@@ -20,12 +20,16 @@ _URL_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})/(?P<d>\d{1,2})/"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})-?(?P<m>[01]\d)/(?P<d>[0-3]\d)"),
 )
-_SOURCE = re.compile(r"来源\s*[:]\s*(?P<s>[\u4e00-\u9fa5A-Za-z0-9·]{2,16}?)(?=\s|作者|编辑|发布|时间|浏览|$|\d)")
+_SOURCE = re.compile(
+    r"来源\s*[:]\s*(?P<s>[\u4e00-\u9fa5A-Za-z0-9·]{2,16}?)(?=\s|作者|编辑|发布|时间|浏览|$|\d)"
+)
 _DATELINE = re.compile(
     r"(?P<outlet>[\u4e00-\u9fa5]{2,10}?(?:日报|晚报|早报|时报|网|社|在线|电视台|新闻))"
     r"(?P<place>[\u4e00-\u9fa5]{2,4}?)?(?:\d{1,2}月)?\d{0,2}日?(?:电|讯)"
 )
-_BOILER_TITLE = re.compile(r"当前位置|首页|欢迎|导航|放大|缩小|字体|字号|来源|发布时间|浏览|打印|分享|版\s*[:]|^\W*$|上一版|下一版|上一篇|下一篇")
+_BOILER_TITLE = re.compile(
+    r"当前位置|首页|欢迎|导航|放大|缩小|字体|字号|来源|发布时间|浏览|打印|分享|版\s*[:]|^\W*$|上一版|下一版|上一篇|下一篇"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,9 @@ def title_of(text: str) -> str | None:
     return None
 
 
-def read_metadata(text: str, url: str, title: str | None, published: date | None, source: str | None) -> Metadata:
+def read_metadata(
+    text: str, url: str, title: str | None, published: date | None, source: str | None
+) -> Metadata:
     m = _SOURCE.search(text[:1500])
     dl = _DATELINE.search(text[:1500])
     found_title = title or title_of(text)

@@ -14,9 +14,18 @@ MONEY_RE = re.compile(
     r"(?P<cur>元人民币|元|美元|港元|港币|欧元|日元|英镑|澳元|人民币|美金)?(?P<post>左右|以上|多)?"
 )
 _CURRENCY = {
-    "元": "CNY", "元人民币": "CNY", "人民币": "CNY", "": "CNY",
-    "美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD",
-    "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD",
+    "元": "CNY",
+    "元人民币": "CNY",
+    "人民币": "CNY",
+    "": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "欧元": "EUR",
+    "日元": "JPY",
+    "英镑": "GBP",
+    "澳元": "AUD",
 }
 _MAGNITUDE = {"": 1, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 #: After a bare 万/亿 these characters mean the number counts things, not money (3万吨, 1.5亿像素).
@@ -66,7 +75,13 @@ def find_money(text: str) -> list[Money]:
         if num is None or num == 0:
             continue
         fuzzy = bool(m.group("fz1") or m.group("fz2") or m.group("post"))
-        core = m.group("num") + (m.group("fz1") or "") + mag + (m.group("fz2") or "") + (cur if cur != "元人民币" else "元")
+        core = (
+            m.group("num")
+            + (m.group("fz1") or "")
+            + mag
+            + (m.group("fz2") or "")
+            + (cur if cur != "元人民币" else "元")
+        )
         if not cur:
             core += "元"
         value = num * _MAGNITUDE[mag]
@@ -82,7 +97,5 @@ def find_money(text: str) -> list[Money]:
             lo = parse_number(rng.group(1))
             if lo is not None:
                 low, high = lo * _MAGNITUDE[rng.group(2) or mag], value
-        out.append(
-            Money(m.start(), m.end(), m.group(0), round(value, 2), _CURRENCY[cur], approx, low, high)
-        )
+        out.append(Money(m.start(), m.end(), m.group(0), round(value, 2), _CURRENCY[cur], approx, low, high))
     return out

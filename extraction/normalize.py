@@ -16,7 +16,9 @@ import opencc
 #: Converter damage: pinyin with tone marks pasted after each character, 產(chǎn)業(yè).
 _PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7})\)")
 #: Horizontal space next to a digit when the other side is a digit, a CJK character or a unit.
-_SPACE_IN_NUMBER = re.compile(r"(?<=[\d.])[ \t\u00a0\u3000]+(?=[\d.\u4e00-\u9fff%])|(?<=[\u4e00-\u9fff])[ \t\u00a0\u3000]+(?=\d)")
+_SPACE_IN_NUMBER = re.compile(
+    r"(?<=[\d.])[ \t\u00a0\u3000]+(?=[\d.\u4e00-\u9fff%])|(?<=[\u4e00-\u9fff])[ \t\u00a0\u3000]+(?=\d)"
+)
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "~": "-", "～": "-", "〜": "-"})
 _PUNCT = str.maketrans(
     {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?", "％": "%", "．": "."}
@@ -75,7 +77,7 @@ def _sub(text: str, source: list[int], pattern: re.Pattern[str], repl: str) -> t
 def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
     """OpenCC t2s line by line; a line whose length changes is converted char by char."""
     cc = _t2s()
-    converted = cc.convert(text).translate(_VARIANTS)
+    converted = _VARIANT_CHARS.sub(lambda m: chr(int(_VARIANTS[ord(m.group())])), cc.convert(text))
     if len(converted) == len(text):
         return converted, source
     out: list[str] = []
@@ -85,17 +87,19 @@ def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
     return "".join(out), source
 
 
+_HALF_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+_WIDTH_TABLE = {
+    k: v if isinstance(v, str) else chr(v) for k, v in {**_HALF_WIDTH, **_PUNCT, **_DASHES}.items()
+}
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH_TABLE) + "]")
+_VARIANT_CHARS = re.compile("[" + "".join(chr(c) for c in _VARIANTS) + "]")
+
+
 def _half_width(text: str) -> str:
     """Full-width ASCII (digits, letters, punctuation) to half-width; CJK punctuation kept."""
-    chars = []
-    for ch in text:
-        o = ord(ch)
-        if 0xFF01 <= o <= 0xFF5E:
-            ch = chr(o - 0xFEE0)
-        elif o == 0x3000:
-            ch = " "
-        chars.append(ch)
-    return "".join(chars).translate(_PUNCT).translate(_DASHES)
+    return _WIDTH_CHARS.sub(lambda m: _WIDTH_TABLE[ord(m.group())], text)
 
 
 def _drop_boilerplate(text: str, source: list[int]) -> tuple[str, list[int]]:

@@ -16,7 +16,10 @@ from extraction.numerals import parse_cn_int
 _YEAR = r"(?:(?P<year>(?:19|20)\d{2})年|(?P<rel>今年|去年|上年|前年|当年|本年))?"
 _MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _PERIOD_RES = [
-    ("months", re.compile(_YEAR + rf"(?P<m1>{_MONTH})(?:月份?)?\s*(?:-|至|到|~)\s*(?P<m2>{_MONTH})月(?:份|底|末)?")),
+    (
+        "months",
+        re.compile(_YEAR + rf"(?P<m1>{_MONTH})(?:月份?)?\s*(?:-|至|到|~)\s*(?P<m2>{_MONTH})月(?:份|底|末)?"),
+    ),
     ("first_n", re.compile(_YEAR + rf"前(?P<n>{_MONTH})(?:个)?月")),
     ("half", re.compile(_YEAR + r"(?P<half>上半年|下半年)")),
     ("quarter", re.compile(_YEAR + r"(?:前)?(?P<q>[一二三四1-4])季度")),
@@ -24,7 +27,10 @@ _PERIOD_RES = [
     ("until", re.compile(r"截[至止](?:" + _YEAR[3:-2] + r")?(?P<um>\d{1,2})月(?:底|末|份)?")),
     ("month", re.compile(_YEAR + rf"(?P<om>{_MONTH})月份")),
     ("since", re.compile(r"(?P<rel>今年|年初)以来")),
-    ("year", re.compile(r"(?P<year>(?:19|20)\d{2})年(?:全年|度)?(?=[,，\s]|全[省市县区]|[我该本][省市县区])")),
+    (
+        "year",
+        re.compile(r"(?P<year>(?:19|20)\d{2})年(?:全年|度)?(?=[,，\s]|全[省市县区]|[我该本][省市县区])"),
+    ),
     ("lastyear", re.compile(r"(?P<rel>去年|上年)(?:全年)?")),
 ]
 _DAY = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")

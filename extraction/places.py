@@ -21,7 +21,9 @@ _AWAY = re.compile(r"(来自|赴|到|前往|走访|飞赴|率团|考察|拜访|�
 _LOCATION_CUE = re.compile(r"(位于|落户|落地|落户于|选址|建在|坐落|在)$")
 _BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|布局)")
 #: The clause after an amount that says where the project goes (,落户绵阳高新区 / ,在江油市建设).
-_NEXT_CLAUSE_PLACE = re.compile(r"^[,;]\s*(?:将|拟|计划|项目)?(?:落户|落地|位于|选址|建在|坐落于?|在)[^,;。]{2,20}")
+_NEXT_CLAUSE_PLACE = re.compile(
+    r"^[,;]\s*(?:将|拟|计划|项目)?(?:落户|落地|位于|选址|建在|坐落于?|在)[^,;。]{2,20}"
+)
 _SHARE = 0.4  # a deeper region is home when it holds this share of its parent's weight
 
 
@@ -55,10 +57,12 @@ class PlaceReader:
     def read(
         self, text: str, title: str | None, lead_end: int, url: str, companies: list[CompanyMention]
     ) -> ArticlePlaces:
-        inside = [(c.start, c.end) for c in companies]
+        covered = bytearray(len(text) + 1)
+        for c in companies:
+            covered[c.start : c.end] = b"\x01" * (c.end - c.start)
 
         def in_company(m: RegionMention) -> bool:
-            return any(s <= m.start and m.end <= e for s, e in inside)
+            return 0 <= m.start < len(covered) and bool(covered[m.start])
 
         found = self.gaz.find(text) + self.gaz.find_zones(text)
         found = _drop_overlaps(found)
@@ -86,6 +90,7 @@ class PlaceReader:
         scope = chain[1] if len(chain) > 1 else chain[0] if chain else None
         if scope:
             local = [m for m in self.gaz.find_local(text, scope) if not in_company(m)]
+            before = len(weights)
             for m in local:
                 weights.append((m, 2.0 if m.start < lead_end else 1.0))
             for codes, by_initials in self.gaz.from_url(url):
@@ -93,13 +98,16 @@ class PlaceReader:
                 if by_initials and len(inside_scope) == 1:
                     weights.append((RegionMention(-1, -1, url, inside_scope, "name"), 3.0))
             found = _drop_overlaps(found + local)
-            chain = self._home_chain(weights, level_words)
+            if len(weights) > before:
+                chain = self._home_chain(weights, level_words)
         places = []
         for m in found:
             code = self._resolve(m.codes, chain)
             if code:
                 places.append(Place(m.start, m.end, code, m.text, in_company(m)))
-        levels = [(m.start(), m.end(), self.lex.level_of[m.group(0)]) for m in self.lex.level_re.finditer(text)]
+        levels = [
+            (m.start(), m.end(), self.lex.level_of[m.group(0)]) for m in self.lex.level_re.finditer(text)
+        ]
         return ArticlePlaces(chain=chain or ["000000"], places=places, levels=levels)
 
     def _resolve(self, codes: tuple[str, ...], chain: list[str]) -> str | None:
@@ -137,15 +145,21 @@ class PlaceReader:
             if cities[city] >= _SHARE * total:
                 chain.append(city)
                 total = cities[city]
-        if levels["city"] >= 2 and levels["city"] > 2 * (levels["county"] + levels["district"] + levels["zone"]) and (
-            len(chain) > 1 and self.gaz.get(chain[-1]) is not None
-            and not any(self.gaz.chain(c)[-1].name.endswith("市") for c in score if self._level(c) == "county")
+        if (
+            levels["city"] >= 2
+            and levels["city"] > 2 * (levels["county"] + levels["district"] + levels["zone"])
+            and (
+                len(chain) > 1
+                and self.gaz.get(chain[-1]) is not None
+                and not any(
+                    self.gaz.chain(c)[-1].name.endswith("市") for c in score if self._level(c) == "county"
+                )
+            )
         ):
             return chain
         parent = chain[-1]
         counties = {
-            c: s for c, s in score.items()
-            if self._level(c) == "county" and self.gaz.is_within(c, parent)
+            c: s for c, s in score.items() if self._level(c) == "county" and self.gaz.is_within(c, parent)
         }
         if counties:
             county = max(counties, key=lambda c: counties[c])
@@ -204,8 +218,14 @@ class PlaceReader:
             return None
         return max(signals)[1]
 
-    def project_place(self, clause: tuple[int, int], window: tuple[int, int], money_at: int, text: str,
-                      places: ArticlePlaces) -> str | None:
+    def project_place(
+        self,
+        clause: tuple[int, int],
+        window: tuple[int, int],
+        money_at: int,
+        text: str,
+        places: ArticlePlaces,
+    ) -> str | None:
         """A place named next to one project: in its own clause, else before it since the last amount."""
         chain = places.chain
 
@@ -216,11 +236,14 @@ class PlaceReader:
                     continue
                 rel = self.relation(p.code, chain)
                 cue = bool(_LOCATION_CUE.search(text[max(0, p.start - 3) : p.start])) and (
-                    bool(_BUILD_AFTER.match(text[p.end : p.end + 4])) or "在" not in text[max(0, p.start - 1) : p.start]
+                    bool(_BUILD_AFTER.match(text[p.end : p.end + 4]))
+                    or "在" not in text[max(0, p.start - 1) : p.start]
                 )
-                ok = (rel == "deeper" and (not p.in_company or rel in accept)) or (
-                    rel == "other" and cue and not p.in_company
-                ) or (rel == "chain" and "chain" in accept and not p.in_company)
+                ok = (
+                    (rel == "deeper" and (not p.in_company or rel in accept))
+                    or (rel == "other" and cue and not p.in_company)
+                    or (rel == "chain" and "chain" in accept and not p.in_company)
+                )
                 if ok:
                     # the deepest place wins (宁乡经开区 over 长沙), then the nearest
                     rank = (-len(self.gaz.chain(p.code)), abs(p.start - money_at))

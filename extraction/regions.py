@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-import ahocorasick
-
 from extraction._jionlp import jionlp
+from extraction.trie import Trie
 
 Level = Literal["province", "city", "county"]
 Via = Literal["name", "short", "alias", "zone", "town", "local"]
@@ -126,27 +125,28 @@ class Gazetteer:
                 names[alias] = {code}
                 via[alias] = "alias"
         self._main_names = frozenset(names)
-        self._main = ahocorasick.Automaton()
+        self._main = Trie()
         for name, codes in names.items():
-            self._main.add_word(name, (name, tuple(sorted(codes)), via[name]))
+            self._main.add(name, (name, tuple(sorted(codes)), via[name]))
         for mask in masks:
-            self._main.add_word(mask, (mask, (), "alias"))
-        self._main.make_automaton()
+            self._main.add(mask, (mask, (), "alias"))
+        self._main.build()
         # Short county and town names collide with common words: they are only
-        # looked up inside a known home region, or right before a zone suffix.
-        self._local = ahocorasick.Automaton()
+        # looked up inside a known home region (one automaton per province, built on
+        # first use), or right before a zone suffix.
+        self._local_words: dict[str, list[tuple[str, tuple[str, ...], Via]]] = defaultdict(list)
         for name, codes in county_shorts.items():
             if name not in names:
-                self._local.add_word(name, (name, tuple(sorted(codes)), "local"))
+                for prov in {c[:2] for c in codes}:
+                    self._local_words[prov].append((name, tuple(sorted(codes)), "local"))
         self._towns: dict[str, tuple[str, ...]] = {}
         for town, codes in towns.items():
             self._towns[town] = tuple(sorted(codes))
             if town not in names:
-                self._local.add_word(town, (town, tuple(sorted(codes)), "town"))
-        self._local.make_automaton()
-        self._zone_re = re.compile(
-            r"([\u4e00-\u9fa5]{2,4}?)(" + "|".join(_ZONE_SUFFIXES) + ")"
-        )
+                for prov in {c[:2] for c in codes}:
+                    self._local_words[prov].append((town, tuple(sorted(codes)), "town"))
+        self._local: dict[str, Trie] = {}
+        self._zone_re = re.compile(r"([\u4e00-\u9fa5]{2,4}?)(" + "|".join(_ZONE_SUFFIXES) + ")")
         self._zone_cores: dict[str, tuple[str, ...]] = {}
         for name, codes in county_shorts.items():
             self._zone_cores[name] = tuple(sorted(codes))
@@ -156,6 +156,9 @@ class Gazetteer:
                 merged = set(self._zone_cores.get(core, ())) | set(codes)
                 self._zone_cores[core] = tuple(sorted(merged))
         self._pinyin = self._build_pinyin_index()
+        self._ancestors: dict[str, frozenset[str]] = {
+            code: frozenset(d.code for d in self.chain(code)) for code in self.divisions
+        }
 
     # -- building -----------------------------------------------------------------
 
@@ -174,7 +177,9 @@ class Gazetteer:
                         continue  # municipalities repeat themselves as their own city
                     if code not in self.divisions:
                         self.divisions[code] = Division(code, name, short, _level(code), parent)
-                elif depth == 3 and stack[2] and parts[0].endswith(("镇", "乡", "街道")) and len(parts[0]) >= 3:
+                elif (
+                    depth == 3 and stack[2] and parts[0].endswith(("镇", "乡", "街道")) and len(parts[0]) >= 3
+                ):
                     towns[parts[0]].add(stack[2])
 
     def _add_city_names(self, d: Division, add) -> None:  # type: ignore[no-untyped-def]
@@ -262,24 +267,32 @@ class Gazetteer:
         return out[::-1]
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        return any(d.code == ancestor for d in self.chain(code))
+        found = self._ancestors.get(code) if hasattr(self, "_ancestors") else None
+        if found is None:
+            return any(d.code == ancestor for d in self.chain(code))
+        return ancestor in found
 
     def find(self, text: str) -> list[RegionMention]:
         """Every place name in the text, longest match first, masks removed."""
-        out = []
-        for end, (name, codes, how) in self._main.iter_long(text):
-            if codes:
-                start = end - len(name) + 1
-                out.append(RegionMention(start, end + 1, name, codes, how))
-        return out
+        return [
+            RegionMention(start, end, name, codes, how)
+            for start, end, (name, codes, how) in self._main.iter_long(text)
+            if codes
+        ]
 
     def find_local(self, text: str, scope: str) -> list[RegionMention]:
         """Short county names and town names that lie inside `scope` (a division code)."""
         out = []
-        for end, (name, codes, how) in self._local.iter_long(text):
+        trie = self._local.get(scope[:2])
+        if trie is None:
+            trie = Trie()
+            for word in self._local_words.get(scope[:2], []):
+                trie.add(word[0], word)
+            self._local[scope[:2]] = trie.build()
+        for start, end, (name, codes, how) in trie.iter_long(text):
             inside = tuple(c for c in codes if self.is_within(c, scope))
             if len(inside) == 1:
-                out.append(RegionMention(end - len(name) + 1, end + 1, name, inside, how))
+                out.append(RegionMention(start, end, name, inside, how))
         return out
 
     def find_zones(self, text: str) -> list[RegionMention]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
@@ -24,7 +25,9 @@ err = Console(stderr=True)
 
 BrokerOpt = Annotated[
     str | None,
-    typer.Option("--broker", envvar="KAFKA_BROKER", help="host:port of Kafka; unset starts the embedded broker"),
+    typer.Option(
+        "--broker", envvar="KAFKA_BROKER", help="host:port of Kafka; unset starts the embedded broker"
+    ),
 ]
 
 
@@ -116,7 +119,9 @@ def extract(
 @app.command()
 def replay(
     file: Annotated[Path, typer.Argument(help="recorded article JSON lines")],
-    out: Annotated[Path, typer.Option("--out", help="folder for events.jsonl, totals.jsonl, deadletter.jsonl")],
+    out: Annotated[
+        Path, typer.Option("--out", help="folder for events.jsonl, totals.jsonl, deadletter.jsonl")
+    ],
     timeout: float = 600.0,
     verbose: bool = False,
 ) -> None:
@@ -130,7 +135,9 @@ def replay(
 
 @app.command()
 def tail(
-    topic: Annotated[str, typer.Argument(help="investment.events, investment.totals, articles.deadletter, …")],
+    topic: Annotated[
+        str, typer.Argument(help="investment.events, investment.totals, articles.deadletter, …")
+    ],
     broker: BrokerOpt = None,
 ) -> None:
     """Print a topic as it grows, one JSON line per record."""
@@ -146,15 +153,15 @@ def tail(
             sys.stdout.write(value.decode("utf-8", "replace") + "\n")
             sys.stdout.flush()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(go())
-    except KeyboardInterrupt:
-        pass
 
 
 @app.command()
 def schema(
-    out: Annotated[Path | None, typer.Option(help="write one <topic>.schema.json per topic into this folder")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="write one <topic>.schema.json per topic into this folder")
+    ] = None,
 ) -> None:
     """The JSON Schema of every topic's records, for downstream consumers."""
     from schemas import json_schemas
@@ -187,7 +194,9 @@ def evaluate(
 
 @app.command("sink-postgres")
 def sink_postgres(
-    dsn: Annotated[str, typer.Option(envvar="INVESTWIRE_POSTGRES_DSN", help="postgresql://… of the database")],
+    dsn: Annotated[
+        str, typer.Option(envvar="INVESTWIRE_POSTGRES_DSN", help="postgresql://… of the database")
+    ],
     broker: BrokerOpt = None,
 ) -> None:
     """Keep a PostgreSQL table in step with investment.totals (one row per key, upserted)."""
@@ -197,7 +206,5 @@ def sink_postgres(
     if settings.broker is None:
         err.print("[red]sink-postgres needs a broker: pass --broker HOST:PORT or set KAFKA_BROKER[/red]")
         raise typer.Exit(2)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_totals_sink(settings.broker, dsn))
-    except KeyboardInterrupt:
-        pass

@@ -28,7 +28,10 @@ async def ingest_paths(broker: str, paths: list[Path], progress: bool = False) -
     if not progress:
         return await produce(broker, records)
     with Progress(
-        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[refused]} refused"),
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[refused]} refused"),
         console=console,
     ) as bar:
         task = bar.add_task("ingest", total=len(records), refused=0)
@@ -48,9 +51,16 @@ async def ingest_paths(broker: str, paths: list[Path], progress: bool = False) -
 def totals_table(rows: dict[str, dict[str, Any]], limit: int = 30) -> Table:
     """Running totals per region (all years), largest first: signings and projects summed."""
     table = Table(title="investwire: running totals per region (signing + project, CNY)", expand=False)
-    for col, justify in (("region", "left"), ("code", "left"), ("level", "left"), ("metric", "left"),
-                         ("amount (亿元)", "right"), ("projects", "right"), ("events", "right"),
-                         ("latest reported figure", "left")):
+    for col, justify in (
+        ("region", "left"),
+        ("code", "left"),
+        ("level", "left"),
+        ("metric", "left"),
+        ("amount (亿元)", "right"),
+        ("projects", "right"),
+        ("events", "right"),
+        ("latest reported figure", "left"),
+    ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     shown = sorted(
         (r for r in rows.values() if r.get("year") == "all"),
@@ -58,12 +68,16 @@ def totals_table(rows: dict[str, dict[str, Any]], limit: int = 30) -> Table:
     )[:limit]
     for r in shown:
         rep = r.get("reported")
-        reported = (
-            f"{rep['value_cny'] / 1e8:,.2f}亿 ({rep['period']['label']})" if rep else ""
-        )
+        reported = f"{rep['value_cny'] / 1e8:,.2f}亿 ({rep['period']['label']})" if rep else ""
         table.add_row(
-            r["region"]["name"], r["region"]["code"], r["region"]["level"], r["metric"],
-            f"{r['amount_cny'] / 1e8:,.2f}", str(r["project_count"]), str(r["event_count"]), reported,
+            r["region"]["name"],
+            r["region"]["code"],
+            r["region"]["level"],
+            r["metric"],
+            f"{r['amount_cny'] / 1e8:,.2f}",
+            str(r["project_count"]),
+            str(r["event_count"]),
+            reported,
         )
     return table
 
@@ -72,7 +86,7 @@ async def run_live(settings: Settings, paths: list[Path], once: bool = False) ->
     async with running(settings) as run:
         where = "embedded broker" if run.embedded else "broker"
         console.print(f"investwire worker up on {where} {run.broker}")
-        sent, refused = await ingest_paths(run.broker, paths, progress=True)
+        sent, _refused = await ingest_paths(run.broker, paths, progress=True)
         if once:
             await wait_until_processed(run, sent)
             rows = await snapshot(run.broker, "investment.totals")
@@ -125,5 +139,10 @@ async def replay_file(settings: Settings, file: Path, out: Path, timeout: float 
     write_sorted(events, out / "events.jsonl")
     write_sorted(totals, out / "totals.jsonl")
     write_sorted(dead, out / "deadletter.jsonl")
-    return {"articles": sent, "refused": refused, "events": len(events), "totals": len(totals),
-            "deadletter": len(dead)}
+    return {
+        "articles": sent,
+        "refused": refused,
+        "events": len(events),
+        "totals": len(totals),
+        "deadletter": len(dead),
+    }

@@ -29,8 +29,11 @@ def _flat(e: dict[str, Any]) -> dict[str, Any]:
         "kind": e.get("kind"),
         "metric": e.get("metric"),
         "value": float(value) if value is not None else None,
-        "currency": ((amount.get("currency") if isinstance(amount, dict) else None) or e.get("currency") or "CNY")
-        if value is not None else None,
+        "currency": (
+            (amount.get("currency") if isinstance(amount, dict) else None) or e.get("currency") or "CNY"
+        )
+        if value is not None
+        else None,
         "project_count": e.get("project_count"),
         "region": str(region) if region else None,
         "part_of": bool(e.get("part_of")),
@@ -41,19 +44,25 @@ def _matches(g: dict[str, Any], p: dict[str, Any]) -> bool:
     if g["metric"] != p["metric"]:
         return False
     if g["value"] is None:
-        return p["value"] is None and g["project_count"] is not None and g["project_count"] == p["project_count"]
+        return (
+            p["value"] is None and g["project_count"] is not None and g["project_count"] == p["project_count"]
+        )
     if p["value"] is None or g["currency"] != p["currency"]:
         return False
     return abs(p["value"] - g["value"]) <= TOLERANCE * abs(g["value"])
 
 
 def _affinity(g: dict[str, Any], p: dict[str, Any]) -> int:
-    return 2 * (g["kind"] == p["kind"]) + ((p["region"] or "")[:4] == (g["region"] or "")[:4]) + (
-        g["project_count"] == p["project_count"]
+    return (
+        2 * (g["kind"] == p["kind"])
+        + ((p["region"] or "")[:4] == (g["region"] or "")[:4])
+        + (g["project_count"] == p["project_count"])
     )
 
 
-def _match(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> tuple[list[tuple[Any, Any]], list[Any]]:
+def _match(
+    golds: list[dict[str, Any]], preds: list[dict[str, Any]]
+) -> tuple[list[tuple[Any, Any]], list[Any]]:
     free = list(range(len(preds)))
     pairs = []
     for g in golds:
@@ -70,8 +79,13 @@ def _match(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> tuple[li
 def _totals(events: list[dict[str, Any]]) -> dict[str, float]:
     out: dict[str, float] = defaultdict(float)
     for e in events:
-        if (e["kind"] in FLOW_KINDS and e["metric"] == "total_investment" and not e["part_of"]
-                and e["value"] is not None and e["currency"] == "CNY"):
+        if (
+            e["kind"] in FLOW_KINDS
+            and e["metric"] == "total_investment"
+            and not e["part_of"]
+            and e["value"] is not None
+            and e["currency"] == "CNY"
+        ):
             out[(e["region"] or "")[:2]] += e["value"]
     return out
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import json
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 

@@ -72,11 +72,11 @@ class Pipeline:
         self.raw = self.app.topic("articles.raw", **raw)
         self.normalized = self.app.topic("articles.normalized", internal=True, **raw)
         self.events = self.app.topic("investment.events", **raw)
-        self.totals = self.app.topic(
-            "investment.totals", config={"cleanup.policy": "compact"}, **raw
-        )
+        self.totals = self.app.topic("investment.totals", config={"cleanup.policy": "compact"}, **raw)
         self.deadletter = self.app.topic(
-            "articles.deadletter", config={"max.message.bytes": settings.max_message_bytes * 2 + 65_536}, **raw
+            "articles.deadletter",
+            config={"max.message.bytes": settings.max_message_bytes * 2 + 65_536},
+            **raw,
         )
         self.ledger_table = self.app.Table(
             "totals-ledger",
@@ -128,7 +128,9 @@ class Pipeline:
                 await self._dead(ev, "normalize", f"{type(e).__name__}: {e}")
             else:
                 self.counts["articles.normalized"] += 1
-                await self.normalized.send(key=article.article_id.encode(), value=article.model_dump_json().encode())
+                await self.normalized.send(
+                    key=article.article_id.encode(), value=article.model_dump_json().encode()
+                )
 
     async def _extract(self, stream: faust.StreamT[bytes]) -> None:
         async for ev in stream.events():
@@ -142,7 +144,9 @@ class Pipeline:
                 self.counts["articles.extracted"] += 1
                 for event in found:
                     self.counts["events.out"] += 1
-                    await self.events.send(key=event.event_id.encode(), value=event.model_dump_json().encode())
+                    await self.events.send(
+                        key=event.event_id.encode(), value=event.model_dump_json().encode()
+                    )
 
     async def _totals(self, stream: faust.StreamT[bytes]) -> None:
         async for ev in stream.group_by(province_key, name=BY_PROVINCE).events():

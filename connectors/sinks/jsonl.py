@@ -11,7 +11,9 @@ from typing import Any
 VOLATILE_FIELDS = ("updated_at", "failed_at")
 
 
-def write_sorted(records: dict[str, dict[str, Any]], path: Path, drop: tuple[str, ...] = VOLATILE_FIELDS) -> int:
+def write_sorted(
+    records: dict[str, dict[str, Any]], path: Path, drop: tuple[str, ...] = VOLATILE_FIELDS
+) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
         for key in sorted(records):

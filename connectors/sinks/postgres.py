@@ -53,7 +53,9 @@ def _params(row: RegionTotal) -> dict[str, Any]:
         "amount_cny": row.amount_cny,
         "project_count": row.project_count,
         "event_count": row.event_count,
-        "reported": json.dumps(row.reported.model_dump(mode="json"), ensure_ascii=False) if row.reported else None,
+        "reported": json.dumps(row.reported.model_dump(mode="json"), ensure_ascii=False)
+        if row.reported
+        else None,
         "updated_at": row.updated_at,
     }
 

@@ -43,8 +43,10 @@ async def snapshot(broker: str, topic: str, keep_all: bool = False) -> dict[str,
             for tp, msgs in batch.items():
                 for msg in msgs:
                     if msg.offset < ends[tp]:
-                        key = f"{tp.partition:04d}:{msg.offset:012d}" if keep_all else (msg.key or b"").decode(
-                            "utf-8", "replace"
+                        key = (
+                            f"{tp.partition:04d}:{msg.offset:012d}"
+                            if keep_all
+                            else (msg.key or b"").decode("utf-8", "replace")
                         )
                         latest[key] = json.loads(msg.value)
                 if msgs and msgs[-1].offset + 1 >= ends[tp]:

@@ -29,7 +29,9 @@ async def _send_totals(broker: str, rows: list[RegionTotal]) -> None:
     await producer.start()
     try:
         for row in rows:
-            await producer.send_and_wait("investment.totals", key=row.key.encode(), value=row.model_dump_json().encode())
+            await producer.send_and_wait(
+                "investment.totals", key=row.key.encode(), value=row.model_dump_json().encode()
+            )
     finally:
         await producer.stop()
 
@@ -40,9 +42,19 @@ async def test_rows_are_upserted_and_the_newest_wins() -> None:
         conn.execute("DROP TABLE IF EXISTS investment_totals")
     region = RegionRef(code="430400", name="衡阳市", level="city")
     t0 = datetime(2024, 1, 1, tzinfo=UTC)
-    first = RegionTotal(key="430400|total_investment|all", region=region, metric="total_investment", year="all",
-                        amount_cny=1e9, project_count=2, event_count=1, updated_at=t0)
-    newer = first.model_copy(update={"amount_cny": 3e9, "event_count": 2, "updated_at": t0 + timedelta(seconds=5)})
+    first = RegionTotal(
+        key="430400|total_investment|all",
+        region=region,
+        metric="total_investment",
+        year="all",
+        amount_cny=1e9,
+        project_count=2,
+        event_count=1,
+        updated_at=t0,
+    )
+    newer = first.model_copy(
+        update={"amount_cny": 3e9, "event_count": 2, "updated_at": t0 + timedelta(seconds=5)}
+    )
     with EmbeddedBroker() as broker:
         await _send_totals(broker, [first, newer])
         assert await sync_totals(broker, DSN) == 1

@@ -12,8 +12,9 @@ from tests.conftest import FIXTURES, needs_shared
 
 
 async def test_replay_output_equals_the_recorded_files(tmp_path: Path) -> None:
-    counts = await replay_file(Settings(data_dir=tmp_path / "state"), FIXTURES / "replay" / "articles.jsonl",
-                               tmp_path / "out")
+    counts = await replay_file(
+        Settings(data_dir=tmp_path / "state"), FIXTURES / "replay" / "articles.jsonl", tmp_path / "out"
+    )
     assert counts["deadletter"] == 3
     for name in ("events.jsonl", "totals.jsonl", "deadletter.jsonl"):
         got = (tmp_path / "out" / name).read_text(encoding="utf-8")
@@ -23,9 +24,13 @@ async def test_replay_output_equals_the_recorded_files(tmp_path: Path) -> None:
 async def test_replaying_the_seeds_gives_totals_that_equal_their_events(tmp_path: Path) -> None:
     seeds = needs_shared("seeds", "articles.jsonl")
     await replay_file(Settings(data_dir=tmp_path / "state"), seeds, tmp_path / "out")
-    events = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text("utf-8").splitlines()]
-    totals = {json.loads(line)["key"]: json.loads(line)
-              for line in (tmp_path / "out" / "totals.jsonl").read_text("utf-8").splitlines()}
+    events = [
+        json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text("utf-8").splitlines()
+    ]
+    totals = {
+        json.loads(line)["key"]: json.loads(line)
+        for line in (tmp_path / "out" / "totals.jsonl").read_text("utf-8").splitlines()
+    }
     assert events and totals
     want: dict[str, float] = defaultdict(float)
     seen: set[str] = set()

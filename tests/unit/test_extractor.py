@@ -11,7 +11,10 @@ from extraction import Extractor, to_article
 from schemas import RawArticle
 from tests.conftest import FIXTURES
 
-CASES = [json.loads(line) for line in (FIXTURES / "extraction_cases.jsonl").read_text(encoding="utf-8").splitlines()]
+CASES = [
+    json.loads(line)
+    for line in (FIXTURES / "extraction_cases.jsonl").read_text(encoding="utf-8").splitlines()
+]
 
 
 def _key(e: dict) -> tuple:
@@ -22,14 +25,24 @@ def _key(e: dict) -> tuple:
 def test_fixture_article(case: dict, extractor: Extractor) -> None:
     events = extractor.extract(to_article(RawArticle.model_validate(case["article"])))
     got = sorted(
-        _key({"kind": e.kind.value, "metric": e.metric and e.metric.value, "value": e.amount.value,
-              "currency": e.amount.currency, "region": e.region.code, "part_of": e.part_of})
+        _key(
+            {
+                "kind": e.kind.value,
+                "metric": e.metric and e.metric.value,
+                "value": e.amount.value,
+                "currency": e.amount.currency,
+                "region": e.region.code,
+                "part_of": e.part_of,
+            }
+        )
         for e in events
     )
     assert got == sorted(_key(e) for e in case["expected"])
     counts = {(_key(x)[:4]): x.get("project_count") for x in case["expected"] if "project_count" in x}
     for e in events:
-        want = counts.get((e.kind.value, e.metric and e.metric.value, round(e.amount.value), e.amount.currency))
+        want = counts.get(
+            (e.kind.value, e.metric and e.metric.value, round(e.amount.value), e.amount.currency)
+        )
         if want is not None:
             assert e.project_count == want
 

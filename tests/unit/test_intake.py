@@ -39,7 +39,9 @@ def test_megabytes_of_text_are_refused_by_the_model() -> None:
 
 
 def test_html_without_an_article_is_empty() -> None:
-    raw = parse_raw_article(json.dumps({"url": "u", "html": "<html><body><div></div></body></html>"}).encode(), LIMIT)
+    raw = parse_raw_article(
+        json.dumps({"url": "u", "html": "<html><body><div></div></body></html>"}).encode(), LIMIT
+    )
     with pytest.raises(EmptyArticleError):
         to_article(raw)
 

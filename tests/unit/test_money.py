@@ -6,7 +6,10 @@ def amounts(text: str) -> list[tuple[float, str, bool]]:
 
 
 def test_yi_and_wan_in_yuan() -> None:
-    assert amounts("投资总额325亿元,引资276亿元") == [(32_500_000_000, "CNY", False), (27_600_000_000, "CNY", False)]
+    assert amounts("投资总额325亿元,引资276亿元") == [
+        (32_500_000_000, "CNY", False),
+        (27_600_000_000, "CNY", False),
+    ]
     assert amounts("实际到位资金1005136万元") == [(10_051_360_000, "CNY", False)]
 
 
@@ -40,5 +43,5 @@ def test_counts_of_things_are_not_money() -> None:
 def test_ranges_carry_both_ends() -> None:
     (m,) = find_money("总投资10-20亿元")
     assert (m.low, m.high, m.value) == (1_000_000_000, 2_000_000_000, 2_000_000_000)
-    lo, hi = find_money("引进2000万元至1亿元项目7个")
+    _lo, hi = find_money("引进2000万元至1亿元项目7个")
     assert hi.low == 20_000_000

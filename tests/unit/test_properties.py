@@ -13,8 +13,35 @@ from schemas import InvestmentEvent, RawArticle, RejectedInput, parse_raw_articl
 
 _EXTRACTOR = Extractor()
 _FRAGMENTS = st.sampled_from(
-    ["签约项目", "总投资", "亿元", "万美元", "其中", "分别", "今年1-6月", "实际到位资金", "湖南省", "衡阳县", "、", ",",
-     "。", "\n", "<p>", "</div>", "12", "3.5", "约", "余", "以上", "力争", "发布", "(", "“", "0", "个"]
+    [
+        "签约项目",
+        "总投资",
+        "亿元",
+        "万美元",
+        "其中",
+        "分别",
+        "今年1-6月",
+        "实际到位资金",
+        "湖南省",
+        "衡阳县",
+        "、",
+        ",",
+        "。",
+        "\n",
+        "<p>",
+        "</div>",
+        "12",
+        "3.5",
+        "约",
+        "余",
+        "以上",
+        "力争",
+        "发布",
+        "(",
+        "“",
+        "0",
+        "个",
+    ]
 )
 _TEXTS = st.one_of(
     st.text(max_size=400),
@@ -52,8 +79,12 @@ def test_any_bytes_are_refused_or_read(payload: bytes) -> None:
 def test_ten_megabytes_of_text_neither_crash_nor_hang() -> None:
     text = ("今年1-6月,全市签约项目12个,总投资35亿元。" * 300_000)[:10_000_000]
     started = time.monotonic()
-    events = _EXTRACTOR.extract(to_article(RawArticle.model_construct(url="u", text=text, html=None, title=None,
-                                                                       source=None, published_at=None,
-                                                                       fetched_at=None)))
+    events = _EXTRACTOR.extract(
+        to_article(
+            RawArticle.model_construct(
+                url="u", text=text, html=None, title=None, source=None, published_at=None, fetched_at=None
+            )
+        )
+    )
     assert time.monotonic() - started < 30
     assert all(e.amount is not None for e in events)

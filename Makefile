@@ -1,0 +1,29 @@
+PY ?= .venv/bin/python
+
+.PHONY: install test test-fast lint typecheck bench run replay-seeds score
+
+install:            ## a virtual environment with investwire and its dev tools
+	python3 -m venv .venv && .venv/bin/pip install -q --upgrade pip && .venv/bin/pip install -q -e '.[dev]'
+
+test:               ## everything: unit, property and integration tests (starts Tansu brokers)
+	$(PY) -m pytest -q
+
+test-fast:          ## pure logic only, seconds
+	$(PY) -m pytest -q -m "not integration"
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+typecheck:
+	.venv/bin/mypy
+
+bench:              ## throughput against its ceilings, and extraction speed on one core
+	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/extraction_speed.py
+
+run:                ## the sample articles through the pipeline on the embedded broker, live table
+	.venv/bin/investwire run
+
+score:              ## the extractor's scorecard on ../shared (seeds and dev)
+	.venv/bin/investwire extract ../shared/seeds/articles.jsonl | python3 ../shared/eval/score.py --gold ../shared/gold/seeds.jsonl --pred /dev/stdin
+	.venv/bin/investwire extract ../shared/dev/articles.jsonl | python3 ../shared/eval/score.py --gold ../shared/dev/gold.jsonl --pred /dev/stdin
