@@ -60,6 +60,8 @@ def _t2s() -> opencc.OpenCC:
 
 def _sub(text: str, source: list[int], pattern: re.Pattern[str], repl: str) -> tuple[str, list[int]]:
     """re.sub that keeps the index map: replaced stretches map to their first character."""
+    if pattern.search(text) is None:
+        return text, source
     out: list[str] = []
     out_src: list[int] = []
     pos = 0

@@ -24,7 +24,8 @@ _BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|
 _NEXT_CLAUSE_PLACE = re.compile(
     r"^[,;]\s*(?:将|拟|计划|项目)?(?:落户|落地|位于|选址|建在|坐落于?|在)[^,;。]{2,20}"
 )
-_SHARE = 0.4  # a deeper region is home when it holds this share of its parent's weight
+_SHARE = 0.4
+_TOWN_WINDOW = 800  # a deeper region is home when it holds this share of its parent's weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +78,15 @@ class PlaceReader:
         if title:
             for m in self.gaz.find(title) + self.gaz.find_zones(title):
                 weights.append((m, 2.0))
-        for town in re.finditer(r"[\u4e00-\u9fa5]{2,5}?(?:镇|乡|街道)", text):
-            codes = self.gaz.towns(town.group(0))
-            if len(codes) == 1:
-                weights.append((RegionMention(town.start(), town.end(), town.group(0), codes, "town"), 1.0))
-        for codes, by_initials in self.gaz.from_url(url):
+        for town in self.gaz.find_unique_towns(text[:_TOWN_WINDOW]):  # towns that place a story open it
+            weights.append((town, 1.0))
+        url_places = self.gaz.from_url(url)
+        for codes, by_initials in url_places:
             if not by_initials:
                 weights.append((RegionMention(-1, -1, url, codes, "name"), 3.0))
-        level_words = Counter(self.lex.level_of[m.group(0)] for m in self.lex.level_re.finditer(text))
+        level_of = self.lex.level_of
+        levels = [(m.start(), m.end(), level_of[m.group(0)]) for m in self.lex.level_re.finditer(text)]
+        level_words = Counter(level for _, _, level in levels)
         chain = self._home_chain(weights, level_words)
         # second pass: short county names, towns and URL initials inside the home region
         scope = chain[1] if len(chain) > 1 else chain[0] if chain else None
@@ -93,7 +95,7 @@ class PlaceReader:
             before = len(weights)
             for m in local:
                 weights.append((m, 2.0 if m.start < lead_end else 1.0))
-            for codes, by_initials in self.gaz.from_url(url):
+            for codes, by_initials in url_places:
                 inside_scope = tuple(c for c in codes if self.gaz.is_within(c, scope))
                 if by_initials and len(inside_scope) == 1:
                     weights.append((RegionMention(-1, -1, url, inside_scope, "name"), 3.0))
@@ -105,9 +107,6 @@ class PlaceReader:
             code = self._resolve(m.codes, chain)
             if code:
                 places.append(Place(m.start, m.end, code, m.text, in_company(m)))
-        levels = [
-            (m.start(), m.end(), self.lex.level_of[m.group(0)]) for m in self.lex.level_re.finditer(text)
-        ]
         return ArticlePlaces(chain=chain or ["000000"], places=places, levels=levels)
 
     def _resolve(self, codes: tuple[str, ...], chain: list[str]) -> str | None:

@@ -146,6 +146,11 @@ class Gazetteer:
                 for prov in {c[:2] for c in codes}:
                     self._local_words[prov].append((town, tuple(sorted(codes)), "town"))
         self._local: dict[str, Trie] = {}
+        self._unique_towns = Trie()
+        for town, codes in towns.items():
+            if len(codes) == 1 and town.endswith(("镇", "乡")) and town not in names:
+                self._unique_towns.add(town, (town, tuple(codes), "town"))
+        self._unique_towns.build()
         self._zone_re = re.compile(r"([\u4e00-\u9fa5]{2,4}?)(" + "|".join(_ZONE_SUFFIXES) + ")")
         self._zone_cores: dict[str, tuple[str, ...]] = {}
         for name, codes in county_shorts.items():
@@ -311,6 +316,11 @@ class Gazetteer:
 
     def towns(self, name: str) -> tuple[str, ...]:
         return self._towns.get(name, ())
+
+    def find_unique_towns(self, text: str) -> list[RegionMention]:
+        """Towns whose name exists once in the country (城前镇): they place an article by themselves."""
+        found = self._unique_towns.iter_long(text)
+        return [RegionMention(s, e, name, codes, how) for s, e, (name, codes, how) in found]
 
     def from_url(self, url: str) -> list[tuple[tuple[str, ...], bool]]:
         """Places a URL spells in pinyin (panzhihua.gov.cn, yfyunchengqu): (codes, by_initials)."""
