@@ -18,6 +18,8 @@ from extraction.lexicon import Lexicon
 from extraction.regions import Gazetteer, RegionMention
 
 _AWAY = re.compile(r"(来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)$")
+_VENUE = re.compile(r"^[^,;。]{0,12}?(举行|举办|召开|开幕|隆重举行)")
+_ORGANIZER = re.compile(r"^(?:人民政府|政府|代表团)?(?:在|赴|于)[^,;。]{1,12}?(举行|举办|召开|开展)")
 _LOCATION_CUE = re.compile(r"(位于|落户|落地|落户于|选址|建在|坐落|在)$")
 _BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|布局)")
 #: The clause after an amount that says where the project goes (,落户绵阳高新区 / ,在江油市建设).
@@ -72,8 +74,12 @@ class PlaceReader:
             if in_company(m):
                 continue
             w = 2.0 if m.start < lead_end else 1.0
-            if _AWAY.search(text[max(0, m.start - 4) : m.start]):
-                w *= 0.3
+            if _AWAY.search(text[max(0, m.start - 4) : m.start]) or _VENUE.match(text[m.end : m.end + 24]) and (
+                text[max(0, m.start - 1) : m.start] == "在"
+            ):
+                w *= 0.3  # where a delegation went, or the venue of someone else's event
+            elif _ORGANIZER.match(text[m.end : m.end + 24]):
+                w *= 2.0  # 广东省在香港举行…: the region that holds the event
             weights.append((m, w))
         if title:
             for m in self.gaz.find(title) + self.gaz.find_zones(title):
@@ -204,18 +210,23 @@ class PlaceReader:
     def subject(self, text_start: int, text_end: int, places: ArticlePlaces) -> str | None:
         """The region a stretch of text reports for: the last deeper place, home place or level word."""
         chain = places.chain
-        signals: list[tuple[int, str]] = []
+        deeper: list[tuple[int, str]] = []
+        named: list[tuple[int, str]] = []
         for p in places.places:
-            if text_start <= p.start and p.end <= text_end:
+            if text_start <= p.start and p.end <= text_end and not p.in_company:
                 rel = self.relation(p.code, chain)
-                if rel == "deeper" or (rel == "chain" and not p.in_company):
-                    signals.append((p.start, p.code))
-        for start, end, level in places.levels:
-            if text_start <= start and end <= text_end:
-                signals.append((start, self.level_code(level, chain)))
-        if not signals:
-            return None
-        return max(signals)[1]
+                if rel == "deeper":
+                    deeper.append((p.start, p.code))
+                elif rel == "chain":
+                    named.append((len(self.gaz.chain(p.code)), p.code))
+        words = [(start, self.level_code(level, chain)) for start, end, level in places.levels
+                 if text_start <= start and end <= text_end]
+        last_deeper = max(deeper)[0] if deeper else -1
+        if words and max(words)[0] > last_deeper:
+            return max(words)[1]  # 全省, 该市, 我县 say whose figure it is
+        if deeper:
+            return max(deeper)[1]
+        return max(named)[1] if named else None
 
     def project_place(
         self,

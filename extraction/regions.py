@@ -124,6 +124,9 @@ class Gazetteer:
             else:
                 names[alias] = {code}
                 via[alias] = "alias"
+                if code not in self.divisions:  # a division newer than the dictionary (伊滨区, 2021)
+                    parent = code[:4] + "00" if code[:4] + "00" in self.divisions else code[:2] + "0000"
+                    self.divisions[code] = Division(code, alias, alias, _level(code), parent)
         self._main_names = frozenset(names)
         self._main = Trie()
         for name, codes in names.items():
