@@ -26,7 +26,9 @@ _BATCH_WORDS = re.compile(
 )
 _PROGRESS = re.compile(r"^\)?(?:的)?(?:目标任务|目标|任务)?(?:的)?\d+(?:\.\d+)?%")
 _BRACKET_AFTER = re.compile(r"^(?:以上|以下|及以上)?(?:的)?[\u4e00-\u9fa5“”]{0,8}?项目")
-_PHASE = re.compile(r"^(?:其中[:,]?)?[一二三四五六七八九1-9]期")
+_PHASE = re.compile(r"^(?:其中[:,]?)?(?:[一二三四五六七八九1-9]|首)期")
+#: A change against another figure (比上年增加12亿元), not a figure.
+_DELTA = re.compile(r"(增加|增长|减少|下降|提高|增长了|增加了|多出|净增|增收|减收|增幅)$")
 _DAY_CUE = re.compile(r"\d{1,2}日|当天|当日|日前|近日|上午|下午")
 #: Goal verbs that govern the whole sentence after them (力争…, 实际到位资金达到…).
 _STRONG_TARGET = re.compile(r"力争|确保|争取|目标是|目标为|计划全年|全年目标")
@@ -155,6 +157,9 @@ class SentenceReader:
             c.skip = "registration data of new firms"
             return
         clause = _clause_tail(left)
+        if _DELTA.search(left):
+            c.skip = "a change against another figure, not a figure"
+            return
         if _PHASE.match(clause) or _PHASE.match(left.lstrip(",;: ")):
             c.skip = "phase of a project told apart from it"
             return
@@ -182,7 +187,8 @@ class SentenceReader:
         # how many projects: the nearest count since the previous amount
         window_counts = [k for k in counts if lo <= k.start and k.end <= m.start + 1]
         plain = [k for k in window_counts if not k.bracket]
-        count = (plain or window_counts or [None])[-1]
+        pool = plain or window_counts
+        count = pool[-1] if pool else None
         last_count_end = count.end if count else lo
         # a single project: named after the amount, or 项目/a company between the count and the amount
         named = _NAMED_AFTER.match(text[m.end : m.end + 48])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 
 from extraction.candidates import Candidate, SentenceReader
@@ -98,7 +99,7 @@ class Extractor:
         return spans
 
     @staticmethod
-    def _cny_of(published: date | None):  # type: ignore[no-untyped-def]
+    def _cny_of(published: date | None) -> Callable[[Candidate], float]:
         year = published.year if published else None
 
         def cny(c: Candidate) -> float:

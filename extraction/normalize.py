@@ -92,8 +92,9 @@ def _to_simplified(text: str, source: list[int]) -> tuple[str, list[int]]:
 _HALF_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
-_WIDTH_TABLE = {
-    k: v if isinstance(v, str) else chr(v) for k, v in {**_HALF_WIDTH, **_PUNCT, **_DASHES}.items()
+_WIDTH_TABLE: dict[int, str] = {
+    k: v if isinstance(v, str) else chr(int(v))  # type: ignore[call-overload]
+    for k, v in {**_HALF_WIDTH, **_PUNCT, **_DASHES}.items()
 }
 _WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH_TABLE) + "]")
 _VARIANT_CHARS = re.compile("[" + "".join(chr(c) for c in _VARIANTS) + "]")

@@ -74,9 +74,8 @@ class PlaceReader:
             if in_company(m):
                 continue
             w = 2.0 if m.start < lead_end else 1.0
-            if _AWAY.search(text[max(0, m.start - 4) : m.start]) or _VENUE.match(text[m.end : m.end + 24]) and (
-                text[max(0, m.start - 1) : m.start] == "在"
-            ):
+            venue = text[max(0, m.start - 1) : m.start] == "在" and _VENUE.match(text[m.end : m.end + 24])
+            if venue or _AWAY.search(text[max(0, m.start - 4) : m.start]):
                 w *= 0.3  # where a delegation went, or the venue of someone else's event
             elif _ORGANIZER.match(text[m.end : m.end + 24]):
                 w *= 2.0  # 广东省在香港举行…: the region that holds the event
@@ -170,9 +169,9 @@ class PlaceReader:
             county = max(counties, key=lambda c: counties[c])
             if counties[county] >= _SHARE * total:
                 if len(chain) == 1:  # a county directly under its province (省直辖)
-                    d = self.gaz.get(county)
-                    if d and d.parent and d.parent != chain[0]:
-                        chain.append(d.parent)
+                    division = self.gaz.get(county)
+                    if division and division.parent and division.parent != chain[0]:
+                        chain.append(division.parent)
                 chain.append(county)
         return chain
 
@@ -219,8 +218,11 @@ class PlaceReader:
                     deeper.append((p.start, p.code))
                 elif rel == "chain":
                     named.append((len(self.gaz.chain(p.code)), p.code))
-        words = [(start, self.level_code(level, chain)) for start, end, level in places.levels
-                 if text_start <= start and end <= text_end]
+        words = [
+            (start, self.level_code(level, chain))
+            for start, end, level in places.levels
+            if text_start <= start and end <= text_end
+        ]
         last_deeper = max(deeper)[0] if deeper else -1
         if words and max(words)[0] > last_deeper:
             return max(words)[1]  # 全省, 该市, 我县 say whose figure it is

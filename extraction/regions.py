@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +24,7 @@ from extraction._jionlp import jionlp
 from extraction.trie import Trie
 
 Level = Literal["province", "city", "county"]
+_Add = Callable[[str, str, "Via"], None]
 Via = Literal["name", "short", "alias", "zone", "town", "local"]
 
 _ZONE_SUFFIXES = (
@@ -190,7 +192,7 @@ class Gazetteer:
                 ):
                     towns[parts[0]].add(stack[2])
 
-    def _add_city_names(self, d: Division, add) -> None:  # type: ignore[no-untyped-def]
+    def _add_city_names(self, d: Division, add: _Add) -> None:
         short = d.short
         add(short, d.code, "short")
         if d.name.endswith("自治州") or d.name.endswith("州"):
@@ -203,7 +205,7 @@ class Gazetteer:
         if not d.name.endswith("市"):
             add(short + "市", d.code, "short")
 
-    def _add_county_names(self, d: Division, add, county_shorts) -> None:  # type: ignore[no-untyped-def]
+    def _add_county_names(self, d: Division, add: _Add, county_shorts: dict[str, set[str]]) -> None:
         if d.code[4] == "7":  # a statistical zone code (开发区, 新区)
             self._add_zone_names(d, add)
             return
@@ -218,7 +220,7 @@ class Gazetteer:
         elif len(short) == 2 and short != d.name:
             county_shorts[short].add(d.code)
 
-    def _add_zone_names(self, d: Division, add) -> None:  # type: ignore[no-untyped-def]
+    def _add_zone_names(self, d: Division, add: _Add) -> None:
         city = self.divisions.get(d.parent or "")
         province = self.divisions.get(d.province)
         forms = {d.name}
@@ -244,8 +246,8 @@ class Gazetteer:
         index: dict[str, set[str]] = defaultdict(set)
         for d in self.divisions.values():
             if d.level == "province":
-                short = "".join(s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple"))
-                index[short].add(d.code)
+                spelled = "".join(s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple"))
+                index[spelled].add(d.code)
                 continue
             full = [s.rstrip("012345") for s in jionlp.pinyin(d.name, formater="simple")]
             short = [s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple")]

@@ -92,20 +92,20 @@ async def run_live(settings: Settings, paths: list[Path], once: bool = False) ->
             rows = await snapshot(run.broker, "investment.totals")
             Console().print(totals_table(rows))
             return
-        rows: dict[str, dict[str, Any]] = {}
+        live_rows: dict[str, dict[str, Any]] = {}
         stop = _stop_event()
 
         async def watch() -> None:
             import json
 
             async for key, value in follow(run.broker, "investment.totals"):
-                rows[key] = json.loads(value)
+                live_rows[key] = json.loads(value)
 
         watcher = asyncio.create_task(watch())
         try:
-            with Live(totals_table(rows), console=Console(), refresh_per_second=2) as live:
+            with Live(totals_table(live_rows), console=Console(), refresh_per_second=2) as live:
                 while not stop.is_set():
-                    live.update(totals_table(rows))
+                    live.update(totals_table(live_rows))
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=0.5)
         finally:

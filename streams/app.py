@@ -47,7 +47,6 @@ class Pipeline:
         self.settings = settings
         self.extractor = extractor or Extractor()
         self.counts: Counter[str] = Counter()
-        batch = {"producer_max_batch_size": 1} if settings.single_message_batches() else {}
         self.app = faust.App(
             settings.app_id,
             broker=f"kafka://{broker}",
@@ -66,28 +65,31 @@ class Pipeline:
             web_port=settings.web_port,
             # a refused message travels whole to the dead-letter topic (base64 makes it a third larger)
             producer_max_request_size=settings.max_message_bytes * 2 + 65_536,
-            **batch,
+            producer_max_batch_size=1 if settings.single_message_batches() else 16_384,
         )
-        raw = {"key_serializer": "raw", "value_serializer": "raw"}
-        self.raw = self.app.topic("articles.raw", **raw)
-        self.normalized = self.app.topic("articles.normalized", internal=True, **raw)
-        self.events = self.app.topic("investment.events", **raw)
-        self.totals = self.app.topic("investment.totals", config={"cleanup.policy": "compact"}, **raw)
-        self.deadletter = self.app.topic(
-            "articles.deadletter",
-            config={"max.message.bytes": settings.max_message_bytes * 2 + 65_536},
-            **raw,
+        self.raw = self._topic("articles.raw")
+        self.normalized = self._topic("articles.normalized", internal=True)
+        self.events = self._topic("investment.events")
+        self.totals = self._topic("investment.totals", config={"cleanup.policy": "compact"})
+        self.deadletter = self._topic(
+            "articles.deadletter", config={"max.message.bytes": settings.max_message_bytes * 2 + 65_536}
         )
         self.ledger_table = self.app.Table(
             "totals-ledger",
             schema=faust.Schema(key_serializer="json", value_serializer="raw"),
             partitions=settings.partitions,
         )
-        self.ledger = TotalsLedger(store=self.ledger_table)  # type: ignore[arg-type]
+        self.ledger = TotalsLedger(store=self.ledger_table)
         self._stale = True
         self._register()
 
     # -- wiring ------------------------------------------------------------------------
+
+    def _topic(self, name: str, internal: bool = False, config: dict[str, Any] | None = None) -> faust.TopicT:
+        """Topics carry bytes; the pydantic models of schemas/ encode and decode them."""
+        return self.app.topic(
+            name, key_serializer="raw", value_serializer="raw", internal=internal, config=config or {}
+        )
 
     def _register(self) -> None:
         app = self.app
@@ -95,7 +97,7 @@ class Pipeline:
         app.agent(self.normalized, name="extract")(self._extract)
         app.agent(self.events, name="totals")(self._totals)
         app.timer(interval=self.settings.totals_publish_interval, name="publish-totals")(self.publish_totals)
-        app.on_rebalance_complete.connect(self._on_rebalance)
+        app.on_rebalance_complete.connect(self._on_rebalance)  # type: ignore[arg-type]
 
     async def _on_rebalance(self, sender: Any, **kwargs: Any) -> None:
         self._stale = True  # rows are rebuilt from the recovered ledger before the next event
