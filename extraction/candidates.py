@@ -18,6 +18,7 @@ _NAMED_AFTER = re.compile(
     r"^(?:人民币)?的(?P<name>[^,;。!?()]{2,40}?(?:项目|基地|产业园|园区|园|城|中心|工厂|厂|小镇|综合体|电站|工程|生产线|酒店|景区|市场|医院|学校))"
 )
 #: `X项目` just before an amount, not part of a count (签约项目60个) and not a batch word.
+_COUNT_START = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千]+)(?:余|多)?(?:个|项|大|批)")
 _COMPANY_AFTER = re.compile(r"^的[^,;。!?]{2,30}?(?:有限公司|集团|公司)")
 _PROJECT_AFTER = re.compile(r"^(?:用于|上马了?|建设|新建|兴建|打造|建成)[^,;。]{0,20}?项目")
 _PROJECT_WORD = re.compile(r"项目(?!资金|数|库|清单)|合同书")
@@ -192,6 +193,11 @@ class SentenceReader:
         last_count_end = count.end if count else lo
         # a single project: named after the amount, or 项目/a company between the count and the amount
         named = _NAMED_AFTER.match(text[m.end : m.end + 48])
+        counted_after = None
+        if named and _COUNT_START.match(named.group("name")):
+            # 总金额82亿元的12个项目: the batch, counted after its amount
+            counted_after = next((k for k in counts if k.start == m.end + 1), None)
+            named = None
         company_after = _COMPANY_AFTER.match(text[m.end : m.end + 40])
         between = text[last_count_end : m.start]
         for k in counts:  # 项目 inside a count (超亿元项目11个) is not a single project
@@ -207,7 +213,9 @@ class SentenceReader:
             or company is not None
             or (proj_word is not None and not _BATCH_WORDS.search(between[: proj_word.end()]))
         )
-        if named or company_after:
+        if counted_after is not None and counted_after.n >= 2:
+            c.count = counted_after.n
+        elif named or company_after:
             c.single = True
         elif (
             count is not None

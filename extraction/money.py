@@ -13,6 +13,10 @@ MONEY_RE = re.compile(
     rf"(?P<num>{_NUM}|{CN_NUMERAL})(?P<fz1>余|多)?(?P<mag>万亿|千万|百万|十万|亿|万)?(?P<fz2>余|多)?"
     r"(?P<cur>元人民币|元|美元|港元|港币|欧元|日元|英镑|澳元|人民币|美金)?(?P<post>左右|以上|多)?"
 )
+#: 3亿5000万元: one amount written in two magnitudes.
+COMPOUND_RE = re.compile(
+    r"(?P<yi>\d+)亿(?P<wan>\d{1,4})万(?P<fz>余|多)?(?P<cur>元人民币|元|美元|港元|港币|欧元|日元|英镑|澳元|人民币|美金)?"
+)
 _CURRENCY = {
     "元": "CNY",
     "元人民币": "CNY",
@@ -63,7 +67,16 @@ def _jionlp_value(core: str) -> tuple[float, bool] | None:
 def find_money(text: str) -> list[Money]:
     """Every amount of money in `text` that is at least in 万 or names its currency."""
     out: list[Money] = []
+    taken: list[tuple[int, int]] = []
+    for m in COMPOUND_RE.finditer(text):
+        cur = m.group("cur") or ""
+        value = int(m.group("yi")) * 1e8 + int(m.group("wan")) * 1e4
+        approx = bool(m.group("fz")) or bool(_APPROX_BEFORE.search(text[max(0, m.start() - 4) : m.start()]))
+        out.append(Money(m.start(), m.end(), m.group(0), round(value, 2), _CURRENCY[cur], approx))
+        taken.append((m.start(), m.end()))
     for m in MONEY_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         mag, cur = m.group("mag") or "", m.group("cur") or ""
         if not mag and cur not in ("美元", "港元", "港币", "欧元", "日元", "英镑", "澳元", "美金"):
             continue
@@ -98,4 +111,4 @@ def find_money(text: str) -> list[Money]:
             if lo is not None:
                 low, high = lo * _MAGNITUDE[rng.group(2) or mag], value
         out.append(Money(m.start(), m.end(), m.group(0), round(value, 2), _CURRENCY[cur], approx, low, high))
-    return out
+    return sorted(out, key=lambda x: x.start)
