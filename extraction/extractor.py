@@ -219,11 +219,12 @@ class Extractor:
                 name=c.investor.name, origin=self._region_ref(origin.code) if origin else None
             )
         region = self._region_ref(c.region or "000000")
-        date_key = (
-            day.isoformat()
-            if day
-            else (span.label if span else (published.strftime("%Y-%m") if published else ""))
-        )
+        if day:
+            date_key = day.isoformat()
+        elif span:
+            date_key = f"{span.start}/{span.end}"  # 今年1-6月 of one year is not that of another
+        else:
+            date_key = published.strftime("%Y-%m") if published else ""
         name_key = c.project or (c.investor.name if c.investor else "")
         signature = (
             c.kind,
