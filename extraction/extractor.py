@@ -124,12 +124,15 @@ class Extractor:
                 )
                 if code is None and c.part_of is not None:
                     code = c.part_of.region
-                c.region = code or self._subject(c, sents, places)
+                c.region = code or self._subject(c, sents, text, places)
             else:
-                c.region = self._subject(c, sents, places)
+                c.region = self._subject(c, sents, text, places)
 
-    def _subject(self, c: Candidate, sents: list[Sentence], places: ArticlePlaces) -> str:
-        code = self.places.subject(c.sentence.start, c.start, places)
+    def _subject(self, c: Candidate, sents: list[Sentence], text: str, places: ArticlePlaces) -> str:
+        since_last_amount = c.sentence.start + c.window[0]
+        code = self.places.clause_subject(since_last_amount, c.start, text, places) or self.places.subject(
+            c.sentence.start, c.start, places
+        )
         if code:
             return code
         for prev in reversed(sents[max(0, c.sentence.index - 2) : c.sentence.index]):

@@ -20,6 +20,7 @@ from extraction.regions import Gazetteer, RegionMention
 _AWAY = re.compile(r"(来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)$")
 _VENUE = re.compile(r"^[^,;。]{0,12}?(举行|举办|召开|开幕|隆重举行)")
 _ORGANIZER = re.compile(r"^(?:人民政府|政府|代表团)?(?:在|赴|于)[^,;。]{1,12}?(举行|举办|召开|开展)")
+_CLAUSE_OPENING = re.compile(r"(?:^|[,;:。、\n]|其中,?|其中:)$")
 _LOCATION_CUE = re.compile(r"(位于|落户|落地|落户于|选址|建在|坐落|在)$")
 _BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|布局)")
 #: The clause after an amount that says where the project goes (,落户绵阳高新区 / ,在江油市建设).
@@ -205,6 +206,20 @@ class PlaceReader:
         if level == "city":
             return next((c for c in chain if self._level(c) == "city"), chain[-1])
         return chain[-1]
+
+    def clause_subject(self, text_start: int, text_end: int, text: str, places: ArticlePlaces) -> str | None:
+        """A place that opens a clause since the last amount (;绵阳市新签约项目110个,投资额820亿元),
+        wherever it lies: the subject of the figure."""
+        inside = [
+            p for p in places.places if text_start <= p.start and p.end <= text_end and not p.in_company
+        ]
+        found = []
+        for i, p in enumerate(inside):
+            if _CLAUSE_OPENING.search(text[max(0, p.start - 4) : p.start]):
+                while i + 1 < len(inside) and inside[i + 1].start == inside[i].end:
+                    i += 1  # 重庆市江北区: the most specific of places written together
+                found.append(inside[i].code)
+        return found[-1] if found else None
 
     def subject(self, text_start: int, text_end: int, places: ArticlePlaces) -> str | None:
         """The region a stretch of text reports for: the last deeper place, home place or level word."""
