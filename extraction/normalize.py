@@ -15,10 +15,8 @@ import opencc
 
 #: Converter damage: pinyin with tone marks pasted after each character, 產(chǎn)業(yè).
 _PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7})\)")
-#: Horizontal space next to a digit when the other side is a digit, a CJK character or a unit.
-_SPACE_IN_NUMBER = re.compile(
-    r"(?<=[\d.])[ \t\u00a0\u3000]+(?=[\d.\u4e00-\u9fff%])|(?<=[\u4e00-\u9fff])[ \t\u00a0\u3000]+(?=\d)"
-)
+#: Horizontal space; removed where it splits a number from a digit, a CJK character or a unit.
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]+")
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "~": "-", "～": "-", "〜": "-"})
 _PUNCT = str.maketrans(
     {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?", "％": "%", "．": "."}
@@ -71,6 +69,32 @@ def _sub(text: str, source: list[int], pattern: re.Pattern[str], repl: str) -> t
         out.append(repl)
         out_src.extend([source[m.start()] if m.start() < len(source) else 0] * len(repl))
         pos = m.end()
+    out.append(text[pos:])
+    out_src.extend(source[pos:])
+    return "".join(out), out_src
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _drop_spaces_in_numbers(text: str, source: list[int]) -> tuple[str, list[int]]:
+    """1115.2 亿元 → 1115.2亿元, 项目 159个 → 项目159个; other spaces stay."""
+    cuts = []
+    for m in _SPACE_RUN.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        number_before = before.isdigit() or before == "."
+        number_after = after.isdigit() or (after != "" and after in ".%")
+        if (number_before and (number_after or _is_cjk(after))) or (_is_cjk(before) and after.isdigit()):
+            cuts.append((m.start(), m.end()))
+    if not cuts:
+        return text, source
+    out, out_src, pos = [], [], 0
+    for a, b in cuts:
+        out.append(text[pos:a])
+        out_src.extend(source[pos:a])
+        pos = b
     out.append(text[pos:])
     out_src.extend(source[pos:])
     return "".join(out), out_src
@@ -148,6 +172,6 @@ def normalize_text(raw: str) -> NormalizedText:
     text, source = _sub(text, source, _PINYIN_NOTE, "")
     text, source = _to_simplified(text, source)
     text = _half_width(text)
-    text, source = _sub(text, source, _SPACE_IN_NUMBER, "")
+    text, source = _drop_spaces_in_numbers(text, source)
     text, source = _drop_boilerplate(text, source)
     return NormalizedText(original=raw, text=text, source=tuple(source))
