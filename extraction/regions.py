@@ -156,7 +156,7 @@ class Gazetteer:
             if len(codes) == 1 and town.endswith(("镇", "乡")) and town not in names:
                 self._unique_towns.add(town, (town, tuple(codes), "town"))
         self._unique_towns.build()
-        self._zone_re = re.compile(r"([\u4e00-\u9fa5]{2,4}?)(" + "|".join(_ZONE_SUFFIXES) + ")")
+        self._zone_suffix_re = re.compile("|".join(_ZONE_SUFFIXES))
         self._zone_cores: dict[str, tuple[str, ...]] = {}
         for name, codes in county_shorts.items():
             self._zone_cores[name] = tuple(sorted(codes))
@@ -308,14 +308,17 @@ class Gazetteer:
     def find_zones(self, text: str) -> list[RegionMention]:
         """`<county or town short name><zone suffix>` (农安经济技术开发区, 西渡高新区): the county's code."""
         out = []
-        for m in self._zone_re.finditer(text):
-            core = m.group(1)
+        for m in self._zone_suffix_re.finditer(text):
+            start = m.start()
+            while start > max(0, m.start() - 4) and "\u4e00" <= text[start - 1] <= "\u9fa5":
+                start -= 1
+            core = text[start : m.start()]
             for i in range(len(core) - 1):
                 if core[i:] in self._main_names:
                     break
                 codes = self._zone_cores.get(core[i:])
                 if codes:
-                    out.append(RegionMention(m.start(1) + i, m.end(), m.group(0)[i:], codes, "zone"))
+                    out.append(RegionMention(start + i, m.end(), text[start + i : m.end()], codes, "zone"))
                     break
         return out
 
