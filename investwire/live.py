@@ -48,36 +48,37 @@ async def ingest_paths(broker: str, paths: list[Path], progress: bool = False) -
         )
 
 
+_METRIC_LABELS = {
+    "total_investment": "总投资",
+    "attracted_funds": "引资",
+    "funds_in_place": "到位资金",
+    "fdi_utilized": "实际利用外资",
+}
+
+
 def totals_table(rows: dict[str, dict[str, Any]], limit: int = 30) -> Table:
-    """Running totals per region (all years), largest first: signings and projects summed."""
-    table = Table(title="investwire: running totals per region (signing + project, CNY)", expand=False)
-    for col, justify in (
-        ("region", "left"),
-        ("code", "left"),
-        ("level", "left"),
-        ("metric", "left"),
-        ("amount (亿元)", "right"),
-        ("projects", "right"),
-        ("events", "right"),
-        ("latest reported figure", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    """Running totals per region (all years), largest first: signings and projects summed,
+    beside the latest period figure the region reported."""
+    table = Table(title="investwire · running totals per region (all years, 亿元 CNY)")
+    table.add_column("region")
+    table.add_column("metric")
+    table.add_column("flows", justify="right")
+    table.add_column("n", justify="right")
+    table.add_column("events", justify="right")
+    table.add_column("latest reported", justify="right")
     shown = sorted(
         (r for r in rows.values() if r.get("year") == "all"),
-        key=lambda r: (-r["amount_cny"], r["key"]),
+        key=lambda r: (-r["amount_cny"], -(r.get("reported") or {}).get("value_cny", 0), r["key"]),
     )[:limit]
     for r in shown:
         rep = r.get("reported")
-        reported = f"{rep['value_cny'] / 1e8:,.2f}亿 ({rep['period']['label']})" if rep else ""
         table.add_row(
-            r["region"]["name"],
-            r["region"]["code"],
-            r["region"]["level"],
-            r["metric"],
-            f"{r['amount_cny'] / 1e8:,.2f}",
-            str(r["project_count"]),
+            f"{r['region']['name']} {r['region']['code']}",
+            _METRIC_LABELS.get(r["metric"], r["metric"]),
+            f"{r['amount_cny'] / 1e8:,.2f}" if r["event_count"] else "",
+            str(r["project_count"]) if r["event_count"] else "",
             str(r["event_count"]),
-            reported,
+            f"{rep['value_cny'] / 1e8:,.2f} ({rep['period']['label']})" if rep else "",
         )
     return table
 
