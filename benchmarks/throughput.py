@@ -112,6 +112,7 @@ def _pipeline_worker(broker: str, payloads: list[bytes], out: mp.Queue) -> None:
     from streams.settings import Settings
 
     async def go() -> dict[str, float]:
+        # the embedded broker's settings, as `investwire run` would use them
         settings = Settings(broker=broker, app_id="investwire-bench", changelog_single_message_batches=True)
         async with running(settings) as run:
             records = [Record(str(i).encode(), p, "bench") for i, p in enumerate(payloads)]
@@ -178,11 +179,7 @@ def main() -> None:
         print(f"(a) raw ceiling, aiokafka passthrough : {a:10,.0f} articles/s")
         b = extractor_rate(payloads)
         print(f"(b) pure extractor, one core          : {b:10,.0f} articles/s")
-        queue: mp.Queue = mp.get_context("spawn").Queue()  # type: ignore[type-arg]
-        proc = mp.get_context("spawn").Process(target=_pipeline_worker, args=(broker, payloads, queue))
-        proc.start()
-        result = queue.get()
-        proc.join()
+        result = _run_pipeline(broker, payloads)
     c = len(payloads) / (result["last"] - result["first"])
     print(
         f"(c) investwire end to end             : {c:10,.0f} articles/s "
@@ -190,6 +187,16 @@ def main() -> None:
     )
     print(f"ratio (c)/(a) = {c / a:.3f}   ratio (c)/(b) = {c / b:.3f}")
     print(f"worker peak memory (RSS): {result['peak_rss_mb']:,.0f} MiB")
+
+
+def _run_pipeline(broker: str, payloads: list[bytes]) -> dict[str, float]:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
+    proc = ctx.Process(target=_pipeline_worker, args=(broker, payloads, queue))
+    proc.start()
+    result: dict[str, float] = queue.get()
+    proc.join()
+    return result
 
 
 if __name__ == "__main__":
