@@ -47,7 +47,9 @@ class Extractor:
     def extract(self, article: Article) -> list[InvestmentEvent]:
         nt = normalize_text(article.text[:MAX_TEXT_CHARS])
         title = normalize_text(article.title).text.strip() if article.title else None
-        meta = read_metadata(nt.text, article.url, title, article.published_at, article.source)
+        meta = read_metadata(
+            nt.with_boilerplate, article.url, title, article.published_at, article.source, body=nt.text
+        )
         sents = split_sentences(nt.text)
         if not sents:
             return []

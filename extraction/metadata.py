@@ -8,13 +8,13 @@ from datetime import date
 
 from extraction._jionlp import jionlp
 
-_LABELLED_DATE = re.compile(
-    r"(?:发布时间|发布日期|发表时间|时间|日期|发布)\s*[:]?\s*"
-    r"(?P<d>(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+#: 2019-08-01, 2019/8/1, 2021年04月01日: one kind of separator throughout (not 2014年1-4月).
+_DATE = (
+    r"(?:19|20)\d{2}"
+    r"(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?!\d)"
 )
-_ANY_DATE = re.compile(
-    r"(?P<d>(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-)
+_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期|发布)\s*[:]?\s*(?P<d>" + _DATE + ")")
+_ANY_DATE = re.compile("(?P<d>" + _DATE + ")")
 _URL_DATES = (
     re.compile(r"(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})/(?P<d>\d{1,2})/"),
@@ -29,6 +29,7 @@ _DATELINE = re.compile(
 )
 _BOILER_TITLE = re.compile(
     r"当前位置|首页|欢迎|导航|放大|缩小|字体|字号|来源|发布时间|浏览|打印|分享|版\s*[:]|^\W*$|上一版|下一版|上一篇|下一篇"
+    r"|老年模式|无障碍|登录|注册|搜索|^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
 )
 
 
@@ -74,8 +75,20 @@ def published_date(text: str, url: str) -> date | None:
     return None
 
 
+def dateline_date(dateline: str, text: str) -> date | None:
+    """中新网贵阳3月23日电: the month and day of the dateline, in the latest year the story names."""
+    m = re.search(r"(\d{1,2})月(\d{1,2})日", dateline)
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", text) if int(y) <= date.today().year]
+    if not m or not years:
+        return None
+    try:
+        return date(max(years), int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        return None
+
+
 def title_of(text: str) -> str | None:
-    for line in text.splitlines()[:12]:
+    for line in text.splitlines()[:40]:
         line = line.strip()
         cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in line)
         if 6 <= len(line) <= 60 and cjk >= 4 and not _BOILER_TITLE.search(line) and not line.endswith("。"):
@@ -84,14 +97,17 @@ def title_of(text: str) -> str | None:
 
 
 def read_metadata(
-    text: str, url: str, title: str | None, published: date | None, source: str | None
+    text: str, url: str, title: str | None, published: date | None, source: str | None, body: str = ""
 ) -> Metadata:
+    """`text` as crawled (navigation kept: dates and datelines stand there), `body` without it."""
     m = _SOURCE.search(text[:1500])
     dl = _DATELINE.search(text[:1500])
     found_title = title or title_of(text)
     return Metadata(
         title=found_title,
-        published=published or published_date(text, url),
+        published=published
+        or published_date(text, url)
+        or dateline_date(dl.group(0) if dl else "", body or text),
         source=source or (m.group("s") if m else (dl.group("outlet") if dl else None)),
         dateline=dl.group(0) if dl else None,
         lead=text[:200],

@@ -37,6 +37,7 @@ class NormalizedText:
     original: str
     text: str
     source: tuple[int, ...]
+    with_boilerplate: str = ""  # normalized, lists and navigation kept: where datelines and dates stand
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """[start, end) of normalized text → the same stretch of the original text."""
@@ -85,8 +86,9 @@ def _drop_spaces_in_numbers(text: str, source: list[int]) -> tuple[str, list[int
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
         number_before = before.isdigit() or before == "."
-        number_after = after.isdigit() or (after != "" and after in ".%")
-        if (number_before and (number_after or _is_cjk(after))) or (_is_cjk(before) and after.isdigit()):
+        unit_after = _is_cjk(after) or after == "%"
+        # not between two numbers: 2019-09-22 12:43 keeps its space
+        if (number_before and unit_after) or (_is_cjk(before) and after.isdigit()):
             cuts.append((m.start(), m.end()))
     if not cuts:
         return text, source
@@ -173,5 +175,6 @@ def normalize_text(raw: str) -> NormalizedText:
     text, source = _to_simplified(text, source)
     text = _half_width(text)
     text, source = _drop_spaces_in_numbers(text, source)
+    full = text
     text, source = _drop_boilerplate(text, source)
-    return NormalizedText(original=raw, text=text, source=tuple(source))
+    return NormalizedText(original=raw, text=text, source=tuple(source), with_boilerplate=full)

@@ -29,3 +29,7 @@ def test_link_lists_under_related_headings_are_dropped() -> None:
 def test_navigation_bars_are_dropped() -> None:
     nt = normalize_text("首页 | 新闻中心 | 招商引资 | 政务公开\n正文。")
     assert "新闻中心" not in nt.text
+
+
+def test_spaces_between_two_numbers_stay() -> None:
+    assert normalize_text("2019-09-22 12:43:23来源").text == "2019-09-22 12:43:23来源"
