@@ -44,6 +44,8 @@ _NAME_LEAD = re.compile(r"^.*?(?:签约|签订|签署|签约落地|建设|引进
 _GENERIC_NAME = re.compile(
     r"^(?:该|此|这|本|各|其|一批|一个|多个|新|重点|重大|签约|招商)|^.{0,3}项目$|一个|另外|其他|其余|社会事业|首个|第一"
 )
+#: Metric words that say little alone; a qualifier right before them decides (采购金额 is trade).
+_GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额"})
 #: A cheap first look: most sentences name no amount at all.
 _MAY_HOLD_MONEY = re.compile(
     r"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{0,3}?)(?:万|亿|美元|港元|港币|欧元|日元|英镑)"
@@ -166,6 +168,14 @@ class SentenceReader:
             return
         # what the amount measures: the nearest keyword before it in its clause
         kw = _last(lex.metric_re, clause)
+        if kw is not None and kw.group(0) in _GENERIC_METRIC_WORDS:
+            qualifier = _last(lex.metric_re, clause[: kw.start()])
+            if (
+                qualifier is not None
+                and qualifier.end() == kw.start()
+                and lex.metric_of[qualifier.group(0)] is None
+            ):
+                kw = qualifier  # 采购金额, 贸易金额: the word before says what the amount is
         metric: str | None
         if kw is not None:
             metric = lex.metric_of[kw.group(0)]
