@@ -43,6 +43,7 @@ class Extractor:
         self.lex = lexicon()
         self.sentences = SentenceReader(self.lex)
         self.places = PlaceReader(self.gaz, self.lex)
+        self._refs: dict[str, RegionRef] = {}  # RegionRef is immutable in use: one per code
 
     def extract(self, article: Article) -> list[InvestmentEvent]:
         nt = normalize_text(article.text[:MAX_TEXT_CHARS])
@@ -148,10 +149,16 @@ class Extractor:
     # -- events -----------------------------------------------------------------------
 
     def _region_ref(self, code: str) -> RegionRef:
-        d = self.gaz.get(code)
-        if d is None:
-            return RegionRef(code="000000", name="未知", level="country")
-        return RegionRef(code=d.code, name=d.name, level=d.level)
+        ref = self._refs.get(code)
+        if ref is None:
+            d = self.gaz.get(code)
+            ref = (
+                RegionRef(code=d.code, name=d.name, level=d.level)
+                if d is not None
+                else RegionRef(code="000000", name="未知", level="country")
+            )
+            self._refs[code] = ref
+        return ref
 
     def _events(
         self,

@@ -94,6 +94,7 @@ class Gazetteer:
 
     def __init__(self, location_file: Path, alias_rows: list[dict[str, str]]) -> None:
         self.divisions: dict[str, Division] = {}
+        self._chains: dict[str, tuple[Division, ...]] = {}
         towns: dict[str, set[str]] = defaultdict(set)
         self._read_dictionary(location_file, towns)
         names: dict[str, set[str]] = defaultdict(set)
@@ -265,6 +266,12 @@ class Gazetteer:
 
     def chain(self, code: str) -> list[Division]:
         """The division and its ancestors, province first."""
+        cached = self._chains.get(code)
+        if cached is None:
+            cached = self._chains[code] = tuple(self._walk_up(code))
+        return list(cached)
+
+    def _walk_up(self, code: str) -> list[Division]:
         out: list[Division] = []
         d = self.divisions.get(code)
         while d is not None:
