@@ -38,8 +38,6 @@ class Metadata:
     title: str | None
     published: date | None
     source: str | None
-    dateline: str | None
-    lead: str
 
 
 def _to_date(raw: str) -> date | None:
@@ -109,6 +107,4 @@ def read_metadata(
         or published_date(text, url)
         or dateline_date(dl.group(0) if dl else "", body or text),
         source=source or (m.group("s") if m else (dl.group("outlet") if dl else None)),
-        dateline=dl.group(0) if dl else None,
-        lead=text[:200],
     )

@@ -329,9 +329,6 @@ class Gazetteer:
                     break
         return out
 
-    def towns(self, name: str) -> tuple[str, ...]:
-        return self._towns.get(name, ())
-
     def find_unique_towns(self, text: str) -> list[RegionMention]:
         """Towns whose name exists once in the country (城前镇): they place an article by themselves."""
         found = self._unique_towns.iter_long(text)

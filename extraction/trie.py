@@ -41,19 +41,20 @@ class Trie:
         return len(self._auto)
 
     def iter_long(self, text: str) -> Iterator[tuple[int, int, Any]]:
+        """Leftmost-longest matches: (start, end, value)."""
+        return self._matches(text, longest=True)
+
+    def iter(self, text: str) -> Iterator[tuple[int, int, Any]]:
+        """Every match, overlapping ones too: (start, end, value)."""
+        return self._matches(text, longest=False)
+
+    def _matches(self, text: str, longest: bool) -> Iterator[tuple[int, int, Any]]:
         if not len(self._auto):
             return
-        for end, (word, value) in self._auto.iter_long(_units(text)):
+        units = _units(text)
+        found = self._auto.iter_long(units) if longest else self._auto.iter(units)
+        for end, (word, value) in found:
             stop = end + 1
             start = stop - len(word) * _WIDTH
             if start % _WIDTH == 0 and stop % _WIDTH == 0:
-                yield start // _WIDTH, stop // _WIDTH, value
-
-    def iter(self, text: str) -> Iterator[tuple[int, int, Any]]:
-        if not len(self._auto):
-            return
-        for end, (word, value) in self._auto.iter(_units(text)):
-            stop = end + 1
-            start = stop - len(word) * _WIDTH
-            if start % _WIDTH == 0:
                 yield start // _WIDTH, stop // _WIDTH, value

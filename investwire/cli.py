@@ -36,6 +36,15 @@ def _settings(broker: str | None = None) -> Settings:
     return s.model_copy(update={"broker": broker}) if broker is not None else s
 
 
+def _require_broker(broker: str | None, command: str) -> str:
+    """The configured broker; commands that talk to a running pipeline start none of their own."""
+    address = _settings(broker).broker
+    if address is None:
+        err.print(f"[red]{command} needs a broker: pass --broker HOST:PORT or set KAFKA_BROKER[/red]")
+        raise typer.Exit(2)
+    return address
+
+
 def _quiet_logs(verbose: bool = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
     for name in ("faust", "mode", "aiokafka", "kafka"):
@@ -79,11 +88,8 @@ def ingest(
     """Send articles into articles.raw, with a progress bar and a count of what was sent and refused."""
     from investwire.live import ingest_paths
 
-    settings = _settings(broker)
-    if settings.broker is None:
-        err.print("[red]ingest needs a broker: pass --broker HOST:PORT or set KAFKA_BROKER[/red]")
-        raise typer.Exit(2)
-    sent, refused = asyncio.run(ingest_paths(settings.broker, paths, progress=True))
+    address = _require_broker(broker, "ingest")
+    sent, refused = asyncio.run(ingest_paths(address, paths, progress=True))
     err.print(f"sent {sent}, refused {refused}")
     if refused:
         raise typer.Exit(1)
@@ -143,13 +149,10 @@ def tail(
     """Print a topic as it grows, one JSON line per record."""
     from connectors.sinks.topic_reader import follow
 
-    settings = _settings(broker)
-    if settings.broker is None:
-        err.print("[red]tail needs a broker: pass --broker HOST:PORT or set KAFKA_BROKER[/red]")
-        raise typer.Exit(2)
+    address = _require_broker(broker, "tail")
 
     async def go() -> None:
-        async for _key, value in follow(settings.broker or "", topic):
+        async for _key, value in follow(address, topic):
             sys.stdout.write(value.decode("utf-8", "replace") + "\n")
             sys.stdout.flush()
 
@@ -202,9 +205,6 @@ def sink_postgres(
     """Keep a PostgreSQL table in step with investment.totals (one row per key, upserted)."""
     from connectors.sinks.postgres import run_totals_sink
 
-    settings = _settings(broker)
-    if settings.broker is None:
-        err.print("[red]sink-postgres needs a broker: pass --broker HOST:PORT or set KAFKA_BROKER[/red]")
-        raise typer.Exit(2)
+    address = _require_broker(broker, "sink-postgres")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_totals_sink(settings.broker, dsn))
+        asyncio.run(run_totals_sink(address, dsn))

@@ -11,7 +11,7 @@ from schemas.events import (
     Period,
     RegionRef,
 )
-from schemas.topics import TOPICS, TopicSpec, json_schemas, topic
+from schemas.topics import TOPICS, TopicSpec, json_schemas
 from schemas.totals import PeriodFigure, RegionTotal
 
 __all__ = [
@@ -32,5 +32,4 @@ __all__ = [
     "TopicSpec",
     "json_schemas",
     "parse_raw_article",
-    "topic",
 ]

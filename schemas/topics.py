@@ -63,10 +63,6 @@ TOPICS: dict[str, TopicSpec] = {
 }
 
 
-def topic(name: str) -> TopicSpec:
-    return TOPICS[name]
-
-
 def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schema of every topic's records, for downstream consumers."""
     return {

@@ -23,7 +23,7 @@ from faust.types import EventT
 
 from aggregation import TotalsLedger, contribution_of
 from extraction import EmptyArticleError, Extractor, to_article
-from schemas import TOPICS, Article, DeadLetter, InvestmentEvent, RejectedInput, parse_raw_article
+from schemas import Article, DeadLetter, InvestmentEvent, RejectedInput, parse_raw_article
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,3 @@ class Pipeline:
     def idle(self) -> bool:
         """Nothing waiting to be published (used with consumer lag to tell when a replay is done)."""
         return not self.ledger.dirty
-
-
-def topic_names() -> list[str]:
-    return list(TOPICS)
