@@ -50,6 +50,11 @@ _GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总�
 _MAY_HOLD_MONEY = re.compile(
     r"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{0,3}?)(?:万|亿|美元|港元|港币|欧元|日元|英镑)"
 )
+#: An occasion word followed by these puts the figure at the occasion (仪式上, 博览会期间).
+_AT_OCCASION = re.compile(r"上|中|期间|现场|当天|当日|暨|,|:")
+_AT_WORDS = frozenset(
+    {"会上", "现场", "当场", "当天", "期间", "活动中", "活动上", "此次", "本次", "本届", "会议上"}
+)
 #: Words that refer back to the batch just told (the occasion itself or its projects).
 _SAME_OCCASION = re.compile(r"此次|本次|本届|现场|当场|当天|期间|签约项目中|签约的")
 
@@ -302,10 +307,12 @@ class SentenceReader:
         own = [o for o in occasions if not _SAME_OCCASION.fullmatch(o.group(0))]
         c.own_occasion = bool(own) and not _SAME_OCCASION.search(upto)
         scores = {"signing": 0.0, "period_stat": 0.0, "pipeline": 0.0, "target": 0.0}
-        # signing: an occasion and a signing verb
-        if occasions:
+        # signing: an occasion (at it: 仪式上, 会上, 现场, 当天; or only named: 举行签约仪式5次) and a verb
+        if any(_AT_OCCASION.match(upto, o.end()) or o.group(0) in _AT_WORDS for o in occasions):
             scores["signing"] += 3.0
-        elif any(lex.occasion.search(b.text) for b in before[-2:] if b.paragraph == c.sentence.paragraph):
+        elif occasions or any(
+            lex.occasion.search(b.text) for b in before[-2:] if b.paragraph == c.sentence.paragraph
+        ):
             scores["signing"] += 1.5
         sign = _last(lex.signing, upto)
         if sign:
