@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from extraction import Extractor
 from schemas import TOPICS
 from streams.app import BY_PROVINCE, Pipeline
 from streams.embedded_broker import EmbeddedBroker
@@ -52,7 +53,9 @@ async def ensure_topics(broker: str, partitions: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings, fresh_broker: bool = False) -> AsyncIterator[Running]:
+async def running(
+    settings: Settings, fresh_broker: bool = False, extractor: Extractor | None = None
+) -> AsyncIterator[Running]:
     """A worker on the configured broker, or on an embedded one started (and stopped) for it."""
     broker_proc: EmbeddedBroker | None = None
     address = settings.broker
@@ -62,7 +65,7 @@ async def running(settings: Settings, fresh_broker: bool = False) -> AsyncIterat
         settings = settings.model_copy(update={"broker": None})
     try:
         await ensure_topics(address, settings.partitions)
-        pipeline = Pipeline(settings, address)
+        pipeline = Pipeline(settings, address, extractor)
         await pipeline.app.start()
         try:
             yield Running(pipeline, address, broker_proc is not None)

@@ -108,3 +108,27 @@ async def test_a_thousand_malformed_messages_between_good_ones(tmp_path: Path) -
         if extractor.extract(to_article(RawArticle.model_validate(CASES[(i // 50) % len(CASES)])))
     }
     assert urls_with_events == expected_urls
+
+
+class _BrokenOnMarker(Extractor):
+    """An extractor with a bug that shows on one article."""
+
+    def extract(self, article):  # type: ignore[no-untyped-def]
+        if "BUG" in article.text:
+            raise RuntimeError("extractor bug on this article")
+        return super().extract(article)
+
+
+async def test_an_extractor_bug_dead_letters_the_article_and_the_worker_goes_on(tmp_path: Path) -> None:
+    bad = dict(CASES[0], url="https://example.org/bug", text=CASES[0]["text"] + "BUG")
+    records = [_good(CASES[0]), _good(bad), _good(CASES[1])]
+    async with running(Settings(data_dir=tmp_path), extractor=_BrokenOnMarker()) as run:
+        await produce(run.broker, records)
+        await wait_until_processed(run, len(records), timeout=120)
+        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
+        events = await snapshot(run.broker, "investment.events")
+    (letter,) = dead.values()
+    assert letter["stage"] == "extract"
+    assert "RuntimeError: extractor bug on this article" in letter["reason"]
+    assert json.loads(letter["payload"])["url"] == "https://example.org/bug"
+    assert {e["url"] for e in events.values()} == {CASES[0]["url"], CASES[1]["url"]}
