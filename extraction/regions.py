@@ -95,6 +95,7 @@ class Gazetteer:
     def __init__(self, location_file: Path, alias_rows: list[dict[str, str]]) -> None:
         self.divisions: dict[str, Division] = {}
         self._chains: dict[str, tuple[Division, ...]] = {}
+        self._origins: dict[str, Division | None] = {}
         towns: dict[str, set[str]] = defaultdict(set)
         self._read_dictionary(location_file, towns)
         names: dict[str, set[str]] = defaultdict(set)
@@ -362,6 +363,13 @@ class Gazetteer:
 
     def origin_of(self, name: str) -> Division | None:
         """Where a company comes from, by the place its name starts with (浙江浦江晟宇… → 浦江县)."""
+        if name not in self._origins:
+            if len(self._origins) > 50_000:  # a long-running worker sees endless names
+                self._origins.clear()
+            self._origins[name] = self._read_origin(name)
+        return self._origins[name]
+
+    def _read_origin(self, name: str) -> Division | None:
         best: Division | None = None
         pos = 0
         while pos < len(name):
