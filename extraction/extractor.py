@@ -128,6 +128,11 @@ class Extractor:
                 if code is None and c.part_of is not None:
                     code = c.part_of.region
                 c.region = code or self._subject(c, sents, text, places)
+            elif c.part_of is not None and c.part_of.region:
+                # a sub-batch lands where its batch lands, unless its own clause names a place
+                since_last_amount = s.start + c.window[0]
+                own = self.places.clause_subject(since_last_amount, c.start, text, places)
+                c.region = own or c.part_of.region
             else:
                 c.region = self._subject(c, sents, text, places)
 
