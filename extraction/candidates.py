@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from extraction.counts import ProjectCount, find_counts
-from extraction.investors import CompanyMention, find_companies
+from extraction.investors import CompanyMention
 from extraction.lexicon import Lexicon, lexicon
 from extraction.money import Money, find_money
 from extraction.sentences import CLAUSE_BREAK, Sentence
@@ -17,10 +17,10 @@ from extraction.sentences import CLAUSE_BREAK, Sentence
 _NAMED_AFTER = re.compile(
     r"^(?:人民币)?的(?P<name>[^,;。!?()]{2,40}?(?:项目|基地|产业园|园区|园|城|中心|工厂|厂|小镇|综合体|电站|工程|生产线|酒店|景区|市场|医院|学校))"
 )
-#: `X项目` just before an amount, not part of a count (签约项目60个) and not a batch word.
 _COUNT_START = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千]+)(?:余|多)?(?:个|项|大|批)")
 _COMPANY_AFTER = re.compile(r"^的[^,;。!?]{2,30}?(?:有限公司|集团|公司)")
 _PROJECT_AFTER = re.compile(r"^(?:用于|上马了?|建设|新建|兴建|打造|建成)[^,;。]{0,20}?项目")
+#: `X项目` just before an amount, not part of a count (签约项目60个) and not a batch word.
 _PROJECT_WORD = re.compile(r"项目(?!资金|数|库|清单)|合同书")
 _BATCH_WORDS = re.compile(
     r"(签约|新签约|引进|落地|招商|重点|重大|这批|本批|此批|各类|所有|全部|共有|上报|省外|市外|县外|外资|内资|外商投资)的?项目$"
@@ -105,7 +105,14 @@ class SentenceReader:
     def __init__(self, lex: Lexicon | None = None) -> None:
         self.lex = lex or lexicon()
 
-    def read(self, s: Sentence, before: list[Sentence], in_plan_quote: bool) -> list[Candidate]:
+    def read(
+        self,
+        s: Sentence,
+        before: list[Sentence],
+        in_plan_quote: bool,
+        article_companies: list[CompanyMention],
+    ) -> list[Candidate]:
+        """The amounts of `s`; `article_companies` are the article's company names (found once)."""
         text = s.text
         if not _MAY_HOLD_MONEY.search(text):
             return []
@@ -113,7 +120,11 @@ class SentenceReader:
         if not moneys:
             return []
         counts = find_counts(text)
-        companies = find_companies(text)
+        companies = [
+            CompanyMention(co.start - s.start, co.end - s.start, co.name)
+            for co in article_companies
+            if s.start <= co.start and co.end <= s.end
+        ]
         out: list[Candidate] = []
         prev: Candidate | None = None
         for i, m in enumerate(moneys):

@@ -10,7 +10,7 @@ from datetime import date
 from extraction.candidates import Candidate, SentenceReader
 from extraction.ids import event_id, fact_id
 from extraction.industries import tag_industries
-from extraction.investors import find_companies
+from extraction.investors import CompanyMention, find_companies
 from extraction.lexicon import lexicon
 from extraction.linking import link_parts, merge_duplicates
 from extraction.metadata import read_metadata
@@ -57,7 +57,7 @@ class Extractor:
         companies = find_companies(nt.text)
         first_body = next((s for s in sents if s.text.endswith("。")), sents[0])
         places = self.places.read(nt.text, meta.title, first_body.end + 60, article.url, companies)
-        cands = self._read_sentences(nt.text, sents, meta.title)
+        cands = self._read_sentences(nt.text, sents, meta.title, companies)
         live = [c for c in cands if not c.skip]
         cny = self._cny_of(meta.published)
         link_parts(live, cny)
@@ -67,13 +67,15 @@ class Extractor:
 
     # -- reading ----------------------------------------------------------------------
 
-    def _read_sentences(self, text: str, sents: list[Sentence], title: str | None) -> list[Candidate]:
+    def _read_sentences(
+        self, text: str, sents: list[Sentence], title: str | None, companies: list[CompanyMention]
+    ) -> list[Candidate]:
         quotes = self._plan_quotes(text)
         headline_lines = self._headline_spans(text, title)
         out: list[Candidate] = []
         for i, s in enumerate(sents):
             in_quote = any(a <= s.start < b for a, b in quotes)
-            found = self.sentences.read(s, sents[max(0, i - 3) : i], in_quote)
+            found = self.sentences.read(s, sents[max(0, i - 3) : i], in_quote, companies)
             headline = any(a <= s.start < b for a, b in headline_lines)
             for c in found:
                 c.headline = headline

@@ -285,10 +285,7 @@ class Gazetteer:
         return out[::-1]
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        found = self._ancestors.get(code) if hasattr(self, "_ancestors") else None
-        if found is None:
-            return any(d.code == ancestor for d in self.chain(code))
-        return ancestor in found
+        return ancestor in self._ancestors.get(code, ())
 
     def find(self, text: str) -> list[RegionMention]:
         """Every place name in the text, longest match first, masks removed."""

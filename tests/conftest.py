@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from aggregation import TotalsLedger, contribution_of
 from extraction import Extractor
+from schemas import InvestmentEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -24,3 +28,23 @@ def needs_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not present")
     return path
+
+
+def extraction_cases() -> list[dict[str, Any]]:
+    """The fixture articles written for investwire, each with the events it must give."""
+    text = (FIXTURES / "extraction_cases.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def totals_of(events: list[InvestmentEvent]) -> dict[str, dict[str, Any]]:
+    """The totals rows a ledger gives for `events` (without `updated_at`), keyed like the topic."""
+    ledger = TotalsLedger(store={})
+    for e in events:
+        c = contribution_of(e)
+        if c is not None:
+            ledger.apply(c)
+    return {r.key: r.model_dump(mode="json", exclude={"updated_at"}) for r in ledger.take_dirty()}
+
+
+def without_updated_at(rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {k: {f: v for f, v in row.items() if f != "updated_at"} for k, row in rows.items()}

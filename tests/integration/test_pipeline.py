@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aggregation import TotalsLedger, contribution_of
 from connectors.sinks.topic_reader import snapshot
 from connectors.sources.files import Record
 from connectors.sources.kafka_producer import produce
@@ -13,12 +12,9 @@ from extraction import Extractor, to_article
 from schemas import InvestmentEvent, RawArticle
 from streams.runner import running, wait_until_processed
 from streams.settings import Settings
-from tests.conftest import FIXTURES
+from tests.conftest import extraction_cases, totals_of, without_updated_at
 
-CASES = [
-    json.loads(line)["article"]
-    for line in (FIXTURES / "extraction_cases.jsonl").read_text("utf-8").splitlines()
-]
+CASES = [case["article"] for case in extraction_cases()]
 
 BAD = [
     (b"not json", "not JSON"),
@@ -58,14 +54,7 @@ async def test_articles_in_exact_events_and_totals_out(tmp_path: Path) -> None:
         assert events[e.event_id] == json.loads(e.model_dump_json())
 
     # totals: exactly what a ledger over those events says
-    ledger = TotalsLedger(store={})
-    for e in expected:
-        c = contribution_of(e)
-        if c is not None:
-            ledger.apply(c)
-    want = {r.key: r.model_dump(mode="json", exclude={"updated_at"}) for r in ledger.take_dirty()}
-    got = {k: {f: v for f, v in row.items() if f != "updated_at"} for k, row in totals.items()}
-    assert got == want
+    assert without_updated_at(totals) == totals_of(expected)
 
     # every bad message is in the dead-letter topic with its reason
     assert len(dead) == len(CASES)

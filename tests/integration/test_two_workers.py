@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-from aggregation import TotalsLedger, contribution_of
 from connectors.sinks.topic_reader import snapshot
 from connectors.sources.files import Record
 from connectors.sources.kafka_producer import produce
@@ -20,12 +19,9 @@ from schemas import RawArticle
 from streams.embedded_broker import EmbeddedBroker
 from streams.lag import group_lag
 from streams.runner import consumed_topics, ensure_topics
-from tests.conftest import FIXTURES
+from tests.conftest import extraction_cases, totals_of, without_updated_at
 
-CASES = [
-    json.loads(line)["article"]
-    for line in (FIXTURES / "extraction_cases.jsonl").read_text("utf-8").splitlines()
-]
+CASES = [case["article"] for case in extraction_cases()]
 
 
 def _worker(broker: str, data_dir: Path) -> subprocess.Popen[bytes]:
@@ -72,12 +68,5 @@ async def test_two_workers_share_the_work(tmp_path: Path) -> None:
             codes = [w.wait(timeout=60) for w in workers]
     assert codes == [0, 0]
     extractor = Extractor()
-    ledger = TotalsLedger(store={})
-    for article in CASES:
-        for e in extractor.extract(to_article(RawArticle.model_validate(article))):
-            c = contribution_of(e)
-            if c is not None:
-                ledger.apply(c)
-    want = {r.key: r.model_dump(mode="json", exclude={"updated_at"}) for r in ledger.take_dirty()}
-    got = {k: {f: v for f, v in row.items() if f != "updated_at"} for k, row in totals.items()}
-    assert got == want
+    expected = [e for a in CASES for e in extractor.extract(to_article(RawArticle.model_validate(a)))]
+    assert without_updated_at(totals) == totals_of(expected)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from extraction import Extractor, to_article
 from schemas import RawArticle
-from tests.conftest import FIXTURES
+from tests.conftest import extraction_cases
 
-CASES = [
-    json.loads(line)
-    for line in (FIXTURES / "extraction_cases.jsonl").read_text(encoding="utf-8").splitlines()
-]
+CASES = extraction_cases()
 
 
 def _key(e: dict) -> tuple:
