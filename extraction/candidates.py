@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 from extraction.counts import ProjectCount, find_counts
 from extraction.investors import CompanyMention
+from extraction.kind_model import NOT_AN_EVENT, KindModel
 from extraction.lexicon import Lexicon, lexicon
 from extraction.money import Money, find_money
+from extraction.scope import Stretches, cue_features, stretches
 from extraction.sentences import CLAUSE_BREAK, Sentence
 
 #: A single project named after its amount: 总投资16亿元的塌西湖…光伏电站项目.
@@ -30,12 +32,6 @@ _BRACKET_AFTER = re.compile(r"^(?:以上|以下|及以上)?(?:的)?[\u4e00-\u9fa
 _PHASE = re.compile(r"^(?:其中[:,]?)?(?:[一二三四五六七八九1-9]|首)期")
 #: A change against another figure (比上年增加12亿元), not a figure.
 _DELTA = re.compile(r"(增加|增长|减少|下降|提高|增长了|增加了|多出|净增|增收|减收|增幅)$")
-_DAY_CUE = re.compile(r"\d{1,2}日|当天|当日|日前|近日|上午|下午")
-#: Goal verbs that govern the whole sentence after them (力争…, 实际到位资金达到…).
-_STRONG_TARGET = re.compile(r"力争|确保|争取|目标是|目标为|计划全年|全年目标")
-_TARGET_AFTER = re.compile(r"^(?:左右|以上)?(?:的)?(?:目标|任务)")
-_FORECAST = re.compile(r"预计(?:[^,;。]{0,6})(?:全年|今年|年度|明年|到\d{4}|将)")
-_ACTUAL = re.compile(r"实际")
 #: Figures summed over several years are not investment events (EVENTS.md).
 _MULTI_YEAR = re.compile(r"(?:[两三四五六七八九十百]|\d{1,2}|多|几)年(?:来|以来|间)|近年来|历年|多年来")
 _FENBIE = re.compile(r"分别(?:将|拟|计划)?(?:投资|为|达|是)?")
@@ -49,11 +45,6 @@ _GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总�
 #: A cheap first look: most sentences name no amount at all.
 _MAY_HOLD_MONEY = re.compile(
     r"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{0,3}?)(?:万|亿|美元|港元|港币|欧元|日元|英镑)"
-)
-#: An occasion word followed by these puts the figure at the occasion (仪式上, 博览会期间).
-_AT_OCCASION = re.compile(r"上|中|期间|现场|当天|当日|暨|,|:")
-_AT_WORDS = frozenset(
-    {"会上", "现场", "当场", "当天", "期间", "活动中", "活动上", "此次", "本次", "本届", "会议上"}
 )
 #: Words that refer back to the batch just told (the occasion itself or its projects).
 _SAME_OCCASION = re.compile(r"此次|本次|本届|现场|当场|当天|期间|签约项目中|签约的")
@@ -71,7 +62,8 @@ class Candidate:
     single: bool = False
     count: int | None = None
     kind: str = "period_stat"
-    scores: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] = field(default_factory=dict)
+    probs: dict[str, float] = field(default_factory=dict)
     investor: CompanyMention | None = None
     project: str | None = None
     subset: bool = False
@@ -83,6 +75,7 @@ class Candidate:
     window: tuple[int, int] = (0, 0)
     part_of: Candidate | None = None
     region: str | None = None
+    region_via: str = ""
     duplicate_of: Candidate | None = None
 
 
@@ -102,8 +95,10 @@ def _clause_tail(text: str) -> str:
 class SentenceReader:
     """Reads the amounts of one sentence, with the sentences before it as context."""
 
-    def __init__(self, lex: Lexicon | None = None) -> None:
+    def __init__(self, lex: Lexicon | None = None, model: KindModel | None = None) -> None:
+        """Without a model, candidates carry their features and no kind (how the model is fitted)."""
         self.lex = lex or lexicon()
+        self.model = model
 
     def read(
         self,
@@ -111,6 +106,7 @@ class SentenceReader:
         before: list[Sentence],
         in_plan_quote: bool,
         article_companies: list[CompanyMention],
+        headline: bool = False,
     ) -> list[Candidate]:
         """The amounts of `s`; `article_companies` are the article's company names (found once)."""
         text = s.text
@@ -130,8 +126,15 @@ class SentenceReader:
         for i, m in enumerate(moneys):
             lo = moneys[i - 1].end if i else 0
             hi = moneys[i + 1].start if i + 1 < len(moneys) else len(text)
-            c = Candidate(sentence=s, money=m, start=s.start + m.start, end=s.start + m.end, window=(lo, hi))
-            self._read_one(c, text, lo, counts, companies, prev, moneys[i + 1 :], before, in_plan_quote)
+            c = Candidate(
+                sentence=s,
+                money=m,
+                start=s.start + m.start,
+                end=s.start + m.end,
+                window=(lo, hi),
+                headline=headline,
+            )
+            self._read_one(c, text, lo, counts, companies, prev, before, in_plan_quote)
             out.append(c)
             if not c.skip:
                 prev = c
@@ -147,7 +150,6 @@ class SentenceReader:
         counts: list[ProjectCount],
         companies: list[CompanyMention],
         prev: Candidate | None,
-        later: list[Money],
         before: list[Sentence],
         in_plan_quote: bool,
     ) -> None:
@@ -174,6 +176,12 @@ class SentenceReader:
             return
         if lex.registration.search(text[: m.start].split(";")[-1]):
             c.skip = "registration data of new firms"
+            return
+        near = [b.text for b in before[-2:] if b.paragraph == c.sentence.paragraph]
+        st = stretches(text, lo, m.start, m.end, near)
+        rule = next((r for r in lex.not_investment if r.pattern.search(st.get(r.where))), None)
+        if rule is not None:
+            c.skip = rule.reason
             return
         clause = _clause_tail(left)
         if _DELTA.search(left):
@@ -283,7 +291,7 @@ class SentenceReader:
             if items >= 2:
                 c.single, c.count, c.copies = True, None, items
         c.subset = bool(re.search(r"其中|包括|包含|签约项目中|个项目中|中,|当中|分别是", text[: m.start]))
-        self._score_kind(c, text, left, after, before, in_plan_quote)
+        self._score_kind(c, st, lo, in_plan_quote)
 
     @staticmethod
     def _list_length(left: str) -> int:
@@ -308,66 +316,47 @@ class SentenceReader:
                 return name
         return None
 
-    def _score_kind(
-        self, c: Candidate, text: str, left: str, after: str, before: list[Sentence], in_plan_quote: bool
-    ) -> None:
-        """Weigh the cues for signing, period figure, pipeline and target; the strongest wins."""
-        lex = self.lex
-        upto = text[: c.money.start]
-        occasions = [o for o in lex.occasion.finditer(upto)]
-        own = [o for o in occasions if not _SAME_OCCASION.fullmatch(o.group(0))]
+    def _score_kind(self, c: Candidate, st: Stretches, lo: int, in_plan_quote: bool) -> None:
+        """Read the scope features of the amount; the kind model weighs them into a kind."""
+        m = c.money
+        upto = st.upto
+        own = [o for o in self.lex.occasion.finditer(upto) if not _SAME_OCCASION.fullmatch(o.group(0))]
         c.own_occasion = bool(own) and not _SAME_OCCASION.search(upto)
-        scores = {"signing": 0.0, "period_stat": 0.0, "pipeline": 0.0, "target": 0.0}
-        # signing: an occasion (at it: 仪式上, 会上, 现场, 当天; or only named: 举行签约仪式5次) and a verb
-        if any(_AT_OCCASION.match(upto, o.end()) or o.group(0) in _AT_WORDS for o in occasions):
-            scores["signing"] += 3.0
-        elif occasions or any(
-            lex.occasion.search(b.text) for b in before[-2:] if b.paragraph == c.sentence.paragraph
+        feats = cue_features(st)
+        for name, on in (
+            ("single", c.single),
+            ("count_many", c.count is not None and c.count >= 2),
+            ("count_one", c.count == 1),
+            ("investor", c.investor is not None),
+            ("project_named", c.project is not None),
+            ("distributed", c.copies > 1),
+            ("subset", c.subset),
+            ("headline", c.headline),
+            ("in_plan_quote", in_plan_quote),
+            ("approx", m.approx),
+            ("foreign_currency", m.currency != "CNY"),
+            (f"metric_{c.metric}", True),
+            ("first_amount", lo == 0),
         ):
-            scores["signing"] += 1.5
-        sign = _last(lex.signing, upto)
-        if sign:
-            scores["signing"] += 1.0
-        if _DAY_CUE.search(upto):
-            scores["signing"] += 0.5
-        # pipeline: the nearest verb is one of releasing or packaging projects
-        masked = lex.occasion.sub(lambda o: "#" * len(o.group(0)), upto)
-        pipe = _last(lex.pipeline, masked)
-        if pipe and (not sign or pipe.start() > sign.start()):
-            scores["pipeline"] += 3.5
-        # period figure: a period, a to-date word, an aggregate level, a stock metric
-        period = _last(lex.period, upto)
-        if period or re.search(r"\d{1,2}(?:-|至|到)\d{1,2}月|前\d{1,2}个?月|(?:19|20)\d{2}年[,全我该]", upto):
-            scores["period_stat"] += 2.5
-        elif before and before[-1].paragraph == c.sentence.paragraph and lex.period.search(before[-1].text):
-            scores["period_stat"] += 1.0
-        if re.search(r"全省|全市|全县|全区|全州|各镇|各地|全旗", left):
-            scores["period_stat"] += 1.0
-        if c.metric in ("funds_in_place", "fdi_utilized"):
-            scores["period_stat"] += 3.0
-        # target: a goal or forecast before the amount, or "…的目标" after it
-        target = _last(lex.target, left)
-        if _STRONG_TARGET.search(upto) or _TARGET_AFTER.match(after):
-            scores["target"] += 6.0
-        elif target and not re.search(r"完成[^,;。]{0,10}(目标|任务)", left):
-            scores["target"] += 4.0
-        if _FORECAST.search(left) and not (_ACTUAL.search(left) and not re.search(r"全年|年度|今年", left)):
-            scores["target"] += 4.0
-        if in_plan_quote:
-            scores["target"] += 4.0
-        c.scores = scores
-        if _MULTI_YEAR.search(upto) and not scores["pipeline"] and not c.single:
+            if on:
+                feats[name] = 1.0
+        to_date = "period_word" in feats and "sign_verb" not in feats
+        if c.single and c.investor is not None and not c.project and to_date:
+            c.single = False  # investors of a region to date (商会…投资额近百亿元), not one project
+            feats.pop("single", None)
+            feats.pop("investor", None)
+        c.features = feats
+        if _MULTI_YEAR.search(upto) and "pipe_verb" not in feats and not c.single:
             c.skip = "multi-year cumulative figure"
             return
-        if c.single and c.investor is not None and not c.project and period and not sign:
-            c.single = False  # investors of a region to date (商会…投资额近百亿元), not one project
-        if c.single:
-            c.kind = (
-                "pipeline"
-                if scores["pipeline"] and not sign
-                else ("target" if scores["target"] >= 4.0 and not sign else "project")
-            )
-        else:
-            best = max(scores.values())
-            order = ("target", "pipeline", "period_stat", "signing")
-            c.kind = next(k for k in order if scores[k] == best) if best else "period_stat"
+        if self.model is None:
+            return  # reading features only (to fit the model)
+        kind, c.probs = self.model.decide(feats)
+        if kind == NOT_AN_EVENT:
+            c.skip = "not an investment event (kind model)"
+            return
+        if kind == "project":
+            c.single, c.count = True, None
+        elif kind == "signing" and c.single and c.count is None:
+            c.single = False
+        c.kind = kind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -11,9 +12,10 @@ from extraction.candidates import Candidate, SentenceReader
 from extraction.ids import event_id, fact_id
 from extraction.industries import tag_industries
 from extraction.investors import CompanyMention, find_companies
+from extraction.kind_model import KindModel, kind_model
 from extraction.lexicon import lexicon
 from extraction.linking import link_parts, merge_duplicates
-from extraction.metadata import read_metadata
+from extraction.metadata import Metadata, read_metadata
 from extraction.normalize import NormalizedText, normalize_text
 from extraction.periods import find_day, find_period
 from extraction.places import ArticlePlaces, PlaceReader
@@ -25,6 +27,7 @@ from schemas.events import Amount, InvestmentEvent, Investor, Period, RegionRef
 
 #: Only this much of an article is read; the rest of a megabyte page is not an article.
 MAX_TEXT_CHARS = 100_000
+_SUBTITLE_CHARS = 40
 _SUMMARY_LINE = re.compile(r"^\s*(?:摘要|简介|文章简介|原标题|原题|标题|导读)\s*[:]")
 
 
@@ -35,29 +38,37 @@ def _clause_run(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, min(his) if his else len(text)
 
 
+def confidence_features(c: Candidate, region: RegionRef) -> dict[str, float]:
+    """What says how sure to be of an event: its kind's probability, how its region was read."""
+    p = min(max(c.probs.get(c.kind, 0.0), 1e-4), 1 - 1e-4)
+    return {
+        "kind_logit": math.log(p / (1 - p)),
+        f"kind_{c.kind}": 1.0,
+        f"region_via_{c.region_via or 'unknown'}": 1.0,
+        f"region_level_{region.level}": 1.0,
+        "part_of": 1.0 if c.part_of is not None else 0.0,
+        "approx": 1.0 if c.money.approx else 0.0,
+    }
+
+
 class Extractor:
     """Holds the dictionaries (built once, about a second) and reads articles with them."""
 
-    def __init__(self, gaz: Gazetteer | None = None) -> None:
+    def __init__(self, gaz: Gazetteer | None = None, model: KindModel | None = None) -> None:
         self.gaz = gaz or gazetteer()
         self.lex = lexicon()
-        self.sentences = SentenceReader(self.lex)
+        self.model = model or kind_model()
+        self.sentences = SentenceReader(self.lex, self.model)
         self.places = PlaceReader(self.gaz, self.lex)
         self._refs: dict[str, RegionRef] = {}  # RegionRef is immutable in use: one per code
 
     def extract(self, article: Article) -> list[InvestmentEvent]:
-        nt = normalize_text(article.text[:MAX_TEXT_CHARS])
-        title = normalize_text(article.title).text.strip() if article.title else None
-        meta = read_metadata(
-            nt.with_boilerplate, article.url, title, article.published_at, article.source, body=nt.text
-        )
-        sents = split_sentences(nt.text)
+        nt, meta, sents, companies = self._read(article)
         if not sents:
             return []
-        companies = find_companies(nt.text)
         first_body = next((s for s in sents if s.text.endswith("。")), sents[0])
         places = self.places.read(nt.text, meta.title, first_body.end + 60, article.url, companies)
-        cands = self._read_sentences(nt.text, sents, meta.title, companies)
+        cands = self._read_sentences(self.sentences, nt.text, sents, meta.title, companies)
         live = [c for c in cands if not c.skip]
         cny = self._cny_of(meta.published)
         link_parts(live, cny)
@@ -65,21 +76,40 @@ class Extractor:
         self._place(kept, sents, nt.text, places)
         return self._events(kept, article, nt, sents, meta.published, meta.source)
 
+    def candidates(self, article: Article) -> list[Candidate]:
+        """Every amount the rules keep, with its scope features and no kind yet (to fit the model)."""
+        nt, meta, sents, companies = self._read(article)
+        reader = SentenceReader(self.lex, model=None)
+        return [c for c in self._read_sentences(reader, nt.text, sents, meta.title, companies) if not c.skip]
+
     # -- reading ----------------------------------------------------------------------
 
+    def _read(
+        self, article: Article
+    ) -> tuple[NormalizedText, Metadata, list[Sentence], list[CompanyMention]]:
+        nt = normalize_text(article.text[:MAX_TEXT_CHARS])
+        title = normalize_text(article.title).text.strip() if article.title else None
+        meta = read_metadata(
+            nt.with_boilerplate, article.url, title, article.published_at, article.source, body=nt.text
+        )
+        sents = split_sentences(nt.text)
+        return nt, meta, sents, find_companies(nt.text)
+
     def _read_sentences(
-        self, text: str, sents: list[Sentence], title: str | None, companies: list[CompanyMention]
+        self,
+        reader: SentenceReader,
+        text: str,
+        sents: list[Sentence],
+        title: str | None,
+        companies: list[CompanyMention],
     ) -> list[Candidate]:
         quotes = self._plan_quotes(text)
         headline_lines = self._headline_spans(text, title)
         out: list[Candidate] = []
         for i, s in enumerate(sents):
             in_quote = any(a <= s.start < b for a, b in quotes)
-            found = self.sentences.read(s, sents[max(0, i - 3) : i], in_quote, companies)
             headline = any(a <= s.start < b for a, b in headline_lines)
-            for c in found:
-                c.headline = headline
-            out.extend(found)
+            out.extend(reader.read(s, sents[max(0, i - 3) : i], in_quote, companies, headline))
         return out
 
     def _plan_quotes(self, text: str) -> list[tuple[int, int]]:
@@ -94,12 +124,18 @@ class Extractor:
 
     @staticmethod
     def _headline_spans(text: str, title: str | None) -> list[tuple[int, int]]:
+        """The title, summary lines, and the short unpunctuated lines that open the page before its
+        first full sentence (a subtitle restates the story's figures)."""
         spans = []
         pos = 0
+        in_lead = True
         for line in text.splitlines(keepends=True):
             body = line.strip()
-            if body and ((title and body == title) or _SUMMARY_LINE.match(body)):
+            subtitle = in_lead and 0 < len(body) <= _SUBTITLE_CHARS and not body.endswith(("。", "!", "?"))
+            if body and ((title and body == title) or _SUMMARY_LINE.match(body) or subtitle):
                 spans.append((pos, pos + len(line)))
+            if "。" in body:
+                in_lead = False
             pos += len(line)
         return spans
 
@@ -127,33 +163,43 @@ class Extractor:
                     text,
                     places,
                 )
+                c.region_via = "project"
                 if code is None and c.part_of is not None:
-                    code = c.part_of.region
-                c.region = code or self._subject(c, sents, text, places)
+                    code, c.region_via = c.part_of.region, "batch"
+                if code is None:
+                    code, c.region_via = self._subject(c, sents, text, places)
+                c.region = code
             elif c.part_of is not None and c.part_of.region:
                 # a sub-batch lands where its batch lands, unless its own clause names a place
                 since_last_amount = s.start + c.window[0]
                 own = self.places.clause_subject(since_last_amount, c.start, text, places)
-                c.region = own or c.part_of.region
+                c.region, c.region_via = (own, "clause") if own else (c.part_of.region, "batch")
             else:
-                c.region = self._subject(c, sents, text, places)
+                c.region, c.region_via = self._subject(c, sents, text, places)
 
-    def _subject(self, c: Candidate, sents: list[Sentence], text: str, places: ArticlePlaces) -> str:
+    def _subject(
+        self, c: Candidate, sents: list[Sentence], text: str, places: ArticlePlaces
+    ) -> tuple[str, str]:
+        """The region a figure reports for, and where it was read (how sure to be of it)."""
         since_last_amount = c.sentence.start + c.window[0]
-        code = self.places.clause_subject(since_last_amount, c.start, text, places) or self.places.subject(
-            c.sentence.start, c.start, places
-        )
+        code = self.places.clause_subject(since_last_amount, c.start, text, places)
         if code:
-            return code
+            return code, "clause"
+        code = self.places.subject(c.sentence.start, c.start, places)
+        if code:
+            return code, "sentence"
         for prev in reversed(sents[max(0, c.sentence.index - 2) : c.sentence.index]):
             if prev.paragraph != c.sentence.paragraph:
                 break
             code = self.places.subject(prev.start, prev.end, places)
             if code:
-                return code
-        return places.home
+                return code, "context"
+        return places.home, "home" if places.home != "000000" else "unknown"
 
     # -- events -----------------------------------------------------------------------
+
+    def _confidence(self, c: Candidate, region: RegionRef) -> float:
+        return round(self.model.event_confidence(confidence_features(c, region)), 2)
 
     def _region_ref(self, code: str) -> RegionRef:
         ref = self._refs.get(code)
@@ -259,11 +305,6 @@ class Extractor:
         ordinal = seen[signature]
         seen[signature] += 1
         start, end = nt.original_span(s.start, s.end)
-        confidence = 0.55
-        confidence += 0.1 if c.count or c.single else 0.0
-        confidence += 0.15 if max(c.scores.values(), default=0.0) >= 3.0 else 0.0
-        confidence += 0.1 if region.level != "province" or c.kind != "project" else 0.0
-        confidence -= 0.15 if m.approx else 0.0
         return InvestmentEvent(
             event_id=event_id(article.article_id, *signature, ordinal),
             fact_id=fact_id(*signature, ordinal),
@@ -287,5 +328,5 @@ class Extractor:
             period=Period(start=span.start, end=span.end, label=span.label) if span else None,
             evidence=s.text,
             evidence_span=(start, end),
-            confidence=round(min(max(confidence, 0.05), 0.95), 2),
+            confidence=self._confidence(c, region),
         )

@@ -8,10 +8,21 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from extraction.scope import Where, where_of
+
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
     """One regex that prefers the longest word at each position."""
     return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """Money in this context is not an investment event (EVENTS.md), whatever its keyword."""
+
+    reason: str
+    where: Where
+    pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class Lexicon:
     plan_quote: re.Pattern[str]
     level_of: dict[str, str]
     level_re: re.Pattern[str]
+    not_investment: tuple[ContextRule, ...]
 
 
 @cache
@@ -54,4 +66,8 @@ def lexicon() -> Lexicon:
         plan_quote=_alternation(kinds["plan_quote"]),
         level_of=level_of,
         level_re=_alternation(list(level_of)),
+        not_investment=tuple(
+            ContextRule(r["reason"], where_of(r["reason"], r["where"]), re.compile(r["pattern"]))
+            for r in raw["not_investment"]
+        ),
     )

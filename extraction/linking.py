@@ -54,6 +54,13 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
             parent = after[0] if after else None
         if parent is not None and parent.kind == "signing" and cny(parent) >= cny(c) * 0.999:
             c.part_of = parent
+        elif (
+            parent is not None
+            and parent.kind in ("pipeline", "target")
+            and c.subset
+            and c.sentence.index - parent.sentence.index <= 2
+        ):
+            c.kind = parent.kind  # an example of projects released or planned is one of them
 
 
 def _preceding_batch(
@@ -86,8 +93,8 @@ def merge_duplicates(cands: list[Candidate], cny: Callable[[Candidate], float]) 
             c.duplicate_of = twin
             if twin.count is None and c.count is not None:
                 twin.count = c.count
-            if max(c.scores.values(), default=0) > max(twin.scores.values(), default=0) and not c.single:
-                twin.kind, twin.scores = c.kind, c.scores
+            if max(c.probs.values(), default=0) > max(twin.probs.values(), default=0) and not c.single:
+                twin.kind, twin.probs = c.kind, c.probs
             continue
         if c.headline or c.money.approx:
             near = next(

@@ -155,6 +155,25 @@ def score(gold_lines: list[dict[str, Any]], predicted: dict[str, list[dict[str, 
     return report
 
 
+def verdicts(gold_line: dict[str, Any], predicted: list[dict[str, Any]]) -> list[bool]:
+    """For each predicted event of one article: right (it matches a gold event, required or
+    optional, of the same kind and province) or wrong (spurious, or another kind or province)."""
+    flat = [_flat(e) for e in predicted]
+    req = [_flat(e) for e in gold_line.get("events", [])]
+    opt = [_flat(e) for e in gold_line.get("optional", [])]
+    pairs, rest = _match(req, flat)
+    more, _ = _match(opt, rest)
+    gold_of = {id(p): g for g, p in pairs + more}
+    out: list[bool] = []
+    for p in flat:
+        g = gold_of.get(id(p))
+        if g is None:
+            out.append(False)
+        else:
+            out.append(g["kind"] == p["kind"] and (g["region"] or "")[:2] == (p["region"] or "")[:2])
+    return out
+
+
 def score_articles(gold: Path, articles: Path, extractor: Extractor | None = None) -> Report:
     extractor = extractor or Extractor()
     predicted: dict[str, list[dict[str, Any]]] = defaultdict(list)

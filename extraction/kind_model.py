@@ -1,0 +1,80 @@
+"""The kind of a figure, and how sure to be of an event, from fitted weights.
+
+`data/kind_model.json` is written by training/fit_kind_model.py from the annotated articles:
+a multinomial logistic regression over the scope features (extraction/scope.py) whose classes
+are the event kinds and `none` (not an investment event), and a second logistic regression that
+turns the kind's probability and how the region was found into the probability that the event
+is right (kind and province). Reading it is a dot product: pure, fast, deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+NOT_AN_EVENT = "none"
+
+
+@dataclass(frozen=True)
+class Linear:
+    """One class's weights: intercept plus a weight per named feature (absent features weigh 0)."""
+
+    intercept: float
+    weights: dict[str, float]
+
+    def score(self, features: dict[str, float]) -> float:
+        w = self.weights
+        return self.intercept + sum(v * w.get(k, 0.0) for k, v in features.items())
+
+
+@dataclass(frozen=True)
+class KindModel:
+    kinds: tuple[str, ...]
+    by_kind: dict[str, Linear]
+    confidence: Linear
+    version: str
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        scores = {k: self.by_kind[k].score(features) for k in self.kinds}
+        top = max(scores.values())
+        exp = {k: math.exp(s - top) for k, s in scores.items()}
+        total = sum(exp.values())
+        return {k: e / total for k, e in exp.items()}
+
+    def decide(self, features: dict[str, float]) -> tuple[str, dict[str, float]]:
+        """The most probable kind (ties go to the first listed), with every kind's probability."""
+        probs = self.probabilities(features)
+        best = max(self.kinds, key=lambda k: (probs[k], -self.kinds.index(k)))
+        return best, probs
+
+    def event_confidence(self, features: dict[str, float]) -> float:
+        """P(the event is right), from the calibration fitted on held-out articles."""
+        return 1.0 / (1.0 + math.exp(-self.confidence.score(features)))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> KindModel:
+        def linear(d: dict[str, Any]) -> Linear:
+            return Linear(float(d["intercept"]), {k: float(v) for k, v in d["weights"].items()})
+
+        return cls(
+            kinds=tuple(data["kinds"]),
+            by_kind={k: linear(data["by_kind"][k]) for k in data["kinds"]},
+            confidence=linear(data["confidence"]),
+            version=str(data["version"]),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> KindModel:
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
+def kind_model() -> KindModel:
+    """The model that ships with the package."""
+    text = resources.files("extraction").joinpath("data/kind_model.json").read_text(encoding="utf-8")
+    return KindModel.from_json(json.loads(text))

@@ -1,0 +1,108 @@
+"""The scope of a figure, as features: one occasion, a tally over a period or many occasions,
+not yet done, or not investment at all.
+
+A figure's kind is not in its verb (签约 words a month's tally as often as a ceremony) but in the
+words around it: the clause chain since the previous amount, the sentence up to it, and the
+sentences before it in the paragraph. `data/cues.toml` declares each cue and the stretch of text
+it reads; the structural features (a single project, a count, the metric) come from the
+candidate. The kind model weighs them all.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal, cast
+
+from extraction.sentences import CLAUSE_BREAK
+
+Where = Literal["upto", "left", "clause", "after", "before", "sentence", "around"]
+_WHERE: tuple[Where, ...] = ("upto", "left", "clause", "after", "before", "sentence", "around")
+_AFTER_END = re.compile(r"[,;。:!?]")
+
+#: Features read off the candidate itself, in the order the model lists them.
+STRUCTURAL = (
+    "single",
+    "count_many",
+    "count_one",
+    "investor",
+    "project_named",
+    "distributed",
+    "subset",
+    "headline",
+    "in_plan_quote",
+    "approx",
+    "foreign_currency",
+    "metric_total_investment",
+    "metric_attracted_funds",
+    "metric_funds_in_place",
+    "metric_fdi_utilized",
+    "first_amount",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    name: str
+    where: Where
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Stretches:
+    """The pieces of text around one amount that cues read."""
+
+    upto: str
+    left: str
+    clause: str
+    after: str
+    before: str
+    sentence: str
+    around: str  # a few characters either side, the amount itself marked 【…】
+
+    def get(self, where: Where) -> str:
+        return str(getattr(self, where))
+
+
+def stretches(sentence: str, lo: int, start: int, end: int, before: list[str]) -> Stretches:
+    """`lo` is where the text since the previous amount begins; `before` the sentences before."""
+    left = sentence[lo:start]
+    parts = CLAUSE_BREAK.split(left)
+    tail = sentence[end : end + 40]
+    stop = _AFTER_END.search(tail)
+    return Stretches(
+        upto=sentence[:start],
+        left=left,
+        clause=parts[-1] if parts else left,
+        after=tail[: stop.start()] if stop else tail,
+        before="\n".join(before),
+        sentence=sentence,
+        around=f"{sentence[max(lo, start - 10) : start]}【{sentence[start:end]}】{sentence[end : end + 12]}",
+    )
+
+
+@cache
+def cues() -> tuple[Cue, ...]:
+    raw = tomllib.loads(resources.files("extraction").joinpath("data/cues.toml").read_text(encoding="utf-8"))
+    out = []
+    for name, spec in raw.items():
+        out.append(Cue(name, where_of(f"cue {name}", spec["where"]), re.compile(spec["pattern"])))
+    return tuple(out)
+
+
+def feature_names() -> tuple[str, ...]:
+    return STRUCTURAL + tuple(c.name for c in cues())
+
+
+def where_of(name: str, where: str) -> Where:
+    if where not in _WHERE:
+        raise ValueError(f"{name}: unknown stretch {where!r}")
+    return cast(Where, where)
+
+
+def cue_features(s: Stretches) -> dict[str, float]:
+    """The cues that fire on these stretches (absent ones are 0)."""
+    return {c.name: 1.0 for c in cues() if c.pattern.search(s.get(c.where))}
