@@ -21,6 +21,8 @@ _NAMED_AFTER = re.compile(
 )
 _COUNT_START = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千]+)(?:余|多)?(?:个|项|大|批)")
 _COMPANY_AFTER = re.compile(r"^的[^,;。!?]{2,30}?(?:有限公司|集团|公司)")
+#: 签订5亿元项目: the amount names the size of one project.
+_PROJECT_RIGHT_AFTER = re.compile(r"^的?项目(?!总|共|合计)")
 _PROJECT_AFTER = re.compile(r"^(?:用于|上马了?|建设|新建|兴建|打造|建成)[^,;。]{0,20}?项目")
 #: `X项目` just before an amount, not part of a count (签约项目60个) and not a batch word.
 _PROJECT_WORD = re.compile(r"项目(?!资金|数|库|清单)|合同书")
@@ -208,6 +210,10 @@ class SentenceReader:
                 return
         elif re.match(r"^(?:的)?投资", after):
             metric = "total_investment"
+        elif (kw_after := lex.metric_re.match(after.removeprefix("的"))) is not None and lex.metric_of[
+            kw_after.group(0)
+        ]:
+            metric = lex.metric_of[kw_after.group(0)]  # 全省375亿元到位资金中: the metric after the amount
         elif prev is not None and len(left) <= 14 and not lex.metric_re.search(left):
             metric = prev.metric
         else:
@@ -243,7 +249,7 @@ class SentenceReader:
         )
         proj_word = _last(_PROJECT_WORD, between)
         single_cue = (
-            bool(named or company_after or _PROJECT_AFTER.match(after))
+            bool(named or company_after or _PROJECT_AFTER.match(after) or _PROJECT_RIGHT_AFTER.match(after))
             or company is not None
             or (proj_word is not None and not _BATCH_WORDS.search(between[: proj_word.end()]))
         )

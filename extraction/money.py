@@ -7,31 +7,20 @@ from dataclasses import dataclass
 
 from extraction._jionlp import jionlp
 from extraction.numerals import CN_NUMERAL, parse_number
+from extraction.rates import currency_of_word
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+#: Every currency word of data/currencies.toml, the longer first (元人民币 before 元).
+_CUR = "|".join(re.escape(w) for w in sorted(currency_of_word(), key=len, reverse=True))
 MONEY_RE = re.compile(
-    rf"(?P<num>{_NUM}|{CN_NUMERAL})(?P<fz1>余|多)?(?P<mag>万亿|千万|百万|十万|亿|万)?(?P<fz2>余|多)?"
-    r"(?P<cur>元人民币|元|美元|港元|港币|欧元|日元|英镑|澳元|人民币|美金)?(?P<post>左右|以上|多)?"
+    rf"(?P<num>{_NUM}|{CN_NUMERAL})(?P<fz1>余|多)?(?P<mag>万亿|千万|百万|十万|个亿|亿|万)?(?P<fz2>余|多)?"
+    rf"(?P<cur>{_CUR})?(?P<post>左右|以上|多)?"
 )
 #: 3亿5000万元: one amount written in two magnitudes.
-COMPOUND_RE = re.compile(
-    r"(?P<yi>\d+)亿(?P<wan>\d{1,4})万(?P<fz>余|多)?(?P<cur>元人民币|元|美元|港元|港币|欧元|日元|英镑|澳元|人民币|美金)?"
-)
-_CURRENCY = {
-    "元": "CNY",
-    "元人民币": "CNY",
-    "人民币": "CNY",
-    "": "CNY",
-    "美元": "USD",
-    "美金": "USD",
-    "港元": "HKD",
-    "港币": "HKD",
-    "欧元": "EUR",
-    "日元": "JPY",
-    "英镑": "GBP",
-    "澳元": "AUD",
-}
-_MAGNITUDE = {"": 1, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
+COMPOUND_RE = re.compile(rf"(?P<yi>\d+)亿(?P<wan>\d{{1,4}})万(?P<fz>余|多)?(?P<cur>{_CUR})?")
+#: Currency words jionlp reads (it says whether an amount is approximate); others are read here only.
+_JIONLP_READS = frozenset({"", "元", "人民币", "美元", "美金", "港元", "港币", "欧元", "日元", "英镑"})
+_MAGNITUDE = {"": 1, "万": 1e4, "个亿": 1e8, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 #: After a bare 万/亿 these characters mean the number counts things, not money (3万吨, 1.5亿像素).
 _MEASURE_AFTER = set("吨人平亩千瓦户家个台辆套件次只头张份株度米公里方间床位册倍像立斤吨千克标箱字条根块粒片")
 _APPROX_BEFORE = re.compile(r"(约|近|超过|超|逾|大约|将近|接近|上|几)$")
@@ -64,6 +53,10 @@ def _jionlp_value(core: str) -> tuple[float, bool] | None:
     return float(num), parsed.get("definition", "accurate") != "accurate"
 
 
+def _currency(word: str) -> str:
+    return currency_of_word().get(word, "CNY")  # no word after 万/亿: yuan
+
+
 def find_money(text: str) -> list[Money]:
     """Every amount of money in `text` that is at least in 万 or names its currency."""
     out: list[Money] = []
@@ -72,17 +65,17 @@ def find_money(text: str) -> list[Money]:
         cur = m.group("cur") or ""
         value = int(m.group("yi")) * 1e8 + int(m.group("wan")) * 1e4
         approx = bool(m.group("fz")) or bool(_APPROX_BEFORE.search(text[max(0, m.start() - 4) : m.start()]))
-        out.append(Money(m.start(), m.end(), m.group(0), round(value, 2), _CURRENCY[cur], approx))
+        out.append(Money(m.start(), m.end(), m.group(0), round(value, 2), _currency(cur), approx))
         taken.append((m.start(), m.end()))
     for m in MONEY_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
         mag, cur = m.group("mag") or "", m.group("cur") or ""
-        if not mag and cur not in ("美元", "港元", "港币", "欧元", "日元", "英镑", "澳元", "美金"):
+        if not mag and _currency(cur) == "CNY":
             continue
         if mag and not cur:
             nxt = text[m.end() : m.end() + 1]
-            if nxt in _MEASURE_AFTER or mag not in ("亿", "万", "万亿"):
+            if nxt in _MEASURE_AFTER or mag not in ("亿", "个亿", "万", "万亿"):
                 continue
         num = parse_number(m.group("num"))
         if num is None or num == 0:
@@ -91,7 +84,7 @@ def find_money(text: str) -> list[Money]:
         core = (
             m.group("num")
             + (m.group("fz1") or "")
-            + mag
+            + mag.replace("个亿", "亿")
             + (m.group("fz2") or "")
             + (cur if cur != "元人民币" else "元")
         )
@@ -99,7 +92,7 @@ def find_money(text: str) -> list[Money]:
             core += "元"
         value = num * _MAGNITUDE[mag]
         approx = fuzzy
-        read = _jionlp_value(core.replace(",", "")) if cur not in ("澳元",) else None
+        read = _jionlp_value(core.replace(",", "")) if cur in _JIONLP_READS else None
         if read is not None and abs(read[0] - value) <= 1e-6 * max(value, 1):
             approx = approx or read[1]
         before = text[max(0, m.start() - 4) : m.start()]
@@ -110,5 +103,5 @@ def find_money(text: str) -> list[Money]:
             lo = parse_number(rng.group(1))
             if lo is not None:
                 low, high = lo * _MAGNITUDE[rng.group(2) or mag], value
-        out.append(Money(m.start(), m.end(), m.group(0), round(value, 2), _CURRENCY[cur], approx, low, high))
+        out.append(Money(m.start(), m.end(), m.group(0), round(value, 2), _currency(cur), approx, low, high))
     return sorted(out, key=lambda x: x.start)
