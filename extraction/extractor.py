@@ -67,7 +67,9 @@ class Extractor:
         if not sents:
             return []
         first_body = next((s for s in sents if s.text.endswith("。")), sents[0])
-        places = self.places.read(nt.text, meta.title, first_body.end + 60, article.url, companies)
+        places = self.places.read(
+            nt.text, meta.title, first_body.end + 60, article.url, companies, meta.source
+        )
         cands = self._read_sentences(self.sentences, nt.text, sents, meta.title, companies)
         live = [c for c in cands if not c.skip]
         cny = self._cny_of(meta.published)

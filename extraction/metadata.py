@@ -98,7 +98,7 @@ def read_metadata(
     text: str, url: str, title: str | None, published: date | None, source: str | None, body: str = ""
 ) -> Metadata:
     """`text` as crawled (navigation kept: dates and datelines stand there), `body` without it."""
-    m = _SOURCE.search(text[:1500])
+    m = _SOURCE.search(text[:1500]) or _SOURCE.search(text[-800:])
     dl = _DATELINE.search(text[:1500])
     found_title = title or title_of(text)
     return Metadata(

@@ -27,6 +27,10 @@ _BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|
 _NEXT_CLAUSE_PLACE = re.compile(
     r"^[,;]\s*(?:将|拟|计划|项目)?(?:落户|落地|位于|选址|建在|坐落于?|在)[^,;。]{2,20}"
 )
+#: A place in parentheses right after another (浙江(广东)): a qualifier, not a subject.
+_QUALIFIER = re.compile(r"\((?=[^()]{2,8}\))")
+#: Hong Kong, Macao and Taiwan codes: money lands there only in stories from there.
+_OFFSHORE = frozenset({"71", "81", "82"})
 _SHARE = 0.4
 _TOWN_WINDOW = 800  # a deeper region is home when it holds this share of its parent's weight
 
@@ -59,7 +63,13 @@ class PlaceReader:
     # -- the home region ----------------------------------------------------------
 
     def read(
-        self, text: str, title: str | None, lead_end: int, url: str, companies: list[CompanyMention]
+        self,
+        text: str,
+        title: str | None,
+        lead_end: int,
+        url: str,
+        companies: list[CompanyMention],
+        outlet: str | None = None,
     ) -> ArticlePlaces:
         covered = bytearray(len(text) + 1)
         for c in companies:
@@ -74,16 +84,15 @@ class PlaceReader:
         for m in found:
             if in_company(m):
                 continue
-            w = 2.0 if m.start < lead_end else 1.0
-            venue = text[max(0, m.start - 1) : m.start] == "在" and _VENUE.match(text[m.end : m.end + 24])
-            if venue or _AWAY.search(text[max(0, m.start - 4) : m.start]):
-                w *= 0.3  # where a delegation went, or the venue of someone else's event
-            elif _ORGANIZER.match(text[m.end : m.end + 24]):
-                w *= 2.0  # 广东省在香港举行…: the region that holds the event
+            w = (2.0 if m.start < lead_end else 1.0) * self._standing(m, text)
             weights.append((m, w))
         if title:
             for m in self.gaz.find(title) + self.gaz.find_zones(title):
-                weights.append((m, 2.0))
+                weights.append((m, 2.0 * self._standing(m, title)))
+        if outlet:
+            codes = self.gaz.outlet_places(outlet)
+            if len(codes) == 1:  # 来源:江华新闻网 — a county outlet reports on its county
+                weights.append((RegionMention(-1, -1, outlet, codes, "name"), 1.5))
         for town in self.gaz.find_unique_towns(text[:_TOWN_WINDOW]):  # towns that place a story open it
             weights.append((town, 1.0))
         url_places = self.gaz.from_url(url)
@@ -111,9 +120,24 @@ class PlaceReader:
         places = []
         for m in found:
             code = self._resolve(m.codes, chain)
-            if code:
+            if code and ((chain and code[:2] == chain[0][:2]) or not _never_lands(code, m, text)):
                 places.append(Place(m.start, m.end, code, m.text, in_company(m)))
         return ArticlePlaces(chain=chain or ["000000"], places=places, levels=levels)
+
+    @staticmethod
+    def _standing(m: RegionMention, text: str) -> float:
+        """How much a mention says about whose story it is."""
+        after = text[m.end : m.end + 24]
+        venue = text[max(0, m.start - 1) : m.start] in ("在", "于") and _VENUE.match(after)
+        if venue or _AWAY.search(text[max(0, m.start - 4) : m.start]):
+            return 0.3  # where a delegation went, or the venue of an event
+        if _QUALIFIER.match(text, m.start - 1) and m.start >= 1:
+            return 0.3  # 浙江(广东)洽谈会: the market an event courts, not its region
+        if _ORGANIZER.match(after):
+            return 2.0  # 广东省在香港举行…: the region that holds the event
+        if any(m.codes) and all(c[:2] in _OFFSHORE for c in m.codes):
+            return 0.1  # Hong Kong, Macao, Taiwan: an outlet's, an investor's or a trip's place
+        return 1.0
 
     def _resolve(self, codes: tuple[str, ...], chain: list[str]) -> str | None:
         if len(codes) == 1:
@@ -287,6 +311,11 @@ class PlaceReader:
             or (pick(*nxt, ("chain",)) if nxt else None)
             or pick(window[0], money_at, ())
         )
+
+
+def _never_lands(code: str, m: RegionMention, text: str) -> bool:
+    """Places that are never where an event's money lands, unless the story is from there."""
+    return code[:2] in _OFFSHORE or bool(m.start >= 1 and _QUALIFIER.match(text, m.start - 1))
 
 
 def _drop_overlaps(mentions: list[RegionMention]) -> list[RegionMention]:

@@ -57,6 +57,12 @@ _URL_STOPWORDS = frozenset(
 )
 
 
+#: What an outlet's name adds to its place (江华新闻网, 阿拉善日报, 舟曲县融媒体中心).
+_OUTLET_SUFFIX = re.compile(
+    r"(?:广播电视台|融媒体中心|新闻网|新闻|日报|晚报|早报|时报|电视台|在线|发布|网|报)$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Division:
     code: str
@@ -168,6 +174,7 @@ class Gazetteer:
                 merged = set(self._zone_cores.get(core, ())) | set(codes)
                 self._zone_cores[core] = tuple(sorted(merged))
         self._pinyin = self._build_pinyin_index()
+        self._county_shorts = {name: tuple(sorted(codes)) for name, codes in county_shorts.items()}
         self._ancestors: dict[str, frozenset[str]] = {
             code: frozenset(d.code for d in self.chain(code)) for code in self.divisions
         }
@@ -175,13 +182,14 @@ class Gazetteer:
     # -- building -----------------------------------------------------------------
 
     def _read_dictionary(self, path: Path, towns: dict[str, set[str]]) -> None:
+        recoded = _recoded()
         stack: list[str | None] = [None, None, None]
         with path.open(encoding="utf-8") as f:
             for line in f:
                 depth = len(line) - len(line.lstrip("\t"))
                 parts = line.strip().split("\t")
                 if depth <= 2 and len(parts) >= 2 and parts[1].isdigit():
-                    name, code = parts[0], parts[1]
+                    name, code = parts[0], recoded.get(parts[1], parts[1])
                     short = parts[2] if len(parts) > 2 else name
                     parent = stack[depth - 1] if depth > 0 else None
                     stack[depth] = code
@@ -358,6 +366,14 @@ class Gazetteer:
                 out.append((self._pinyin["#" + token], True))
         return out
 
+    def outlet_places(self, outlet: str) -> tuple[str, ...]:
+        """Where an outlet named after a place is (江华新闻网 → 江华瑶族自治县); () if none is named."""
+        core = outlet
+        while (m := _OUTLET_SUFFIX.search(core)) and m.start() >= 2:
+            core = core[: m.start()]
+        whole = [m.codes for m in self.find(core) if m.start == 0 and m.end == len(core)]
+        return whole[0] if whole else self._county_shorts.get(core, ())
+
     def origin_of(self, name: str) -> Division | None:
         """Where a company comes from, by the place its name starts with (浙江浦江晟宇… → 浦江县)."""
         if name not in self._origins:
@@ -382,6 +398,13 @@ class Gazetteer:
             best = self.divisions.get(codes[0], best)
             pos += m.end
         return best
+
+
+def _recoded() -> dict[str, str]:
+    """Dictionary code → GB/T 2260 code, for divisions re-coded after the dictionary."""
+    text = resources.files("extraction").joinpath("data/division_codes.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader((ln for ln in text.splitlines() if ln and not ln.startswith("#")), delimiter="\t")
+    return {r["dictionary_code"]: r["gbt_code"] for r in rows}
 
 
 def _alias_rows() -> list[dict[str, str]]:
