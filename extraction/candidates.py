@@ -21,6 +21,11 @@ _NAMED_AFTER = re.compile(
 )
 _COUNT_START = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千]+)(?:余|多)?(?:个|项|大|批)")
 _COMPANY_AFTER = re.compile(r"^的[^,;。!?]{2,30}?(?:有限公司|集团|公司)")
+#: One item of a list of projects, each with its amount (分别是:A项目,总投资3.1亿;B项目,总投资…).
+_LIST_ITEM = re.compile(
+    r"[:;]\s*(?P<name>[^:;,。]{4,40}?(?:项目|基地|产业园|园区|中心|工程|小镇|电站|工厂|生产线))[,;]?\s*"
+    r"(?:项目)?(?:总投资|计划投资|投资|协议投资)额?(?:约|达|为)?$"
+)
 #: 签订5亿元项目: the amount names the size of one project.
 _PROJECT_RIGHT_AFTER = re.compile(r"^的?项目(?!总|共|合计)")
 _PROJECT_AFTER = re.compile(r"^(?:用于|上马了?|建设|新建|兴建|打造|建成)[^,;。]{0,20}?项目")
@@ -290,6 +295,10 @@ class SentenceReader:
                 None,
             )
             c.project = named.group("name") if named else self._project_name(text, lo, m.start)
+        item = _LIST_ITEM.search(left)
+        if item is not None and not _GENERIC_NAME.search(item.group("name")):
+            # 分别是:A项目,总投资3.1亿;B项目,总投资1.2亿 — each item is one project of the list
+            c.single, c.count, c.project, c.investor = True, None, item.group("name"), None
         # 分别 distributes one amount over the projects listed before it
         rest = text[m.end :].split(";")[0].split("。")[0]
         if _FENBIE.search(left[-10:]) and not find_money(rest):

@@ -76,6 +76,10 @@ class Extractor:
         link_parts(live, cny)
         kept = merge_duplicates(live, cny)
         self._place(kept, sents, nt.text, places)
+        for c in kept:  # a batch of another region is not a part of this one (酒泉's fair, 甘南's signing)
+            parent = c.part_of
+            if parent is not None and c.region and parent.region and self._apart(c.region, parent.region):
+                c.part_of = None
         return self._events(kept, article, nt, sents, meta.published, meta.source)
 
     def candidates(self, article: Article) -> list[Candidate]:
@@ -178,6 +182,10 @@ class Extractor:
                 c.region, c.region_via = (own, "clause") if own else (c.part_of.region, "batch")
             else:
                 c.region, c.region_via = self._subject(c, sents, text, places)
+
+    def _apart(self, a: str, b: str) -> bool:
+        """Neither region lies inside the other."""
+        return not (self.gaz.is_within(a, b) or self.gaz.is_within(b, a))
 
     def _subject(
         self, c: Candidate, sents: list[Sentence], text: str, places: ArticlePlaces

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from extraction.candidates import Candidate
 
 _AGGREGATE = re.compile(r"总计|合计|累计|共计|一共|总共|总额|共签约")
+#: Scope cues (data/cues.toml) that put an amount at a signing occasion.
+_AT_AN_OCCASION = frozenset({"occasion_at", "occasion_named", "occasion_this", "sign_done"})
 _TOLERANCE = 0.005
 _HEADLINE_TOLERANCE = 0.1
 
@@ -52,6 +54,10 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
                 or (b.start > c.start and b.sentence.index - c.sentence.index <= 3)
             ]
             parent = after[0] if after else None
+        if parent is None and (c.features.keys() & _AT_AN_OCCASION):
+            # a project signed at the article's one ceremony, its total told further on
+            signings = [b for b in batches if b.kind == "signing" and cny(b) >= cny(c) * 0.999]
+            parent = signings[0] if len(signings) == 1 else None
         if parent is not None and parent.kind == "signing" and cny(parent) >= cny(c) * 0.999:
             c.part_of = parent
         elif (
@@ -63,11 +69,28 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
             c.kind = parent.kind  # an example of projects released or planned is one of them
 
 
+def _siblings(a: Candidate, b: Candidate) -> bool:
+    """其中,外资项目60个…;内资项目9个…: parts side by side in one breakdown, neither inside the other."""
+    return (
+        a.sentence.index == b.sentence.index
+        and a.subset
+        and b.subset
+        and "其中" not in a.sentence.text[a.money.end : b.money.start]
+    )
+
+
 def _preceding_batch(
     c: Candidate, batches: list[Candidate], cny: Callable[[Candidate], float]
 ) -> Candidate | None:
     """The nearest earlier batch larger than `c`, preferring one of the same metric."""
-    earlier = [b for b in batches if b.start < c.start and cny(b) > cny(c) * 1.001]
+    earlier = [
+        b
+        for b in batches
+        if b.start < c.start
+        and cny(b) > cny(c) * 1.001
+        and not (b.count and c.count and c.count > b.count)  # more projects than b: not inside it
+        and not _siblings(b, c)
+    ]
     if not earlier:
         return None
     nearest = earlier[-1]
@@ -91,6 +114,8 @@ def merge_duplicates(cands: list[Candidate], cny: Callable[[Candidate], float]) 
         twin = next((k for k in kept if _same_fact(k, c)), None)
         if twin is not None:
             c.duplicate_of = twin
+            if twin.part_of is None and c.part_of is not None and c.part_of is not twin:
+                twin.part_of = c.part_of  # the restatement says which batch the fact belongs to
             if twin.count is None and c.count is not None:
                 twin.count = c.count
             if max(c.probs.values(), default=0) > max(twin.probs.values(), default=0) and not c.single:
