@@ -1,6 +1,6 @@
 """Pure extraction: article in, investment events out. No broker, no I/O beyond its data files."""
 
-from extraction.article import EmptyArticleError, to_article
+from extraction.article import ArticleTooLongError, EmptyArticleError, UnreadableArticleError, to_article
 from extraction.extractor import Extractor
 
-__all__ = ["EmptyArticleError", "Extractor", "to_article"]
+__all__ = ["ArticleTooLongError", "EmptyArticleError", "Extractor", "UnreadableArticleError", "to_article"]

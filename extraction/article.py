@@ -8,9 +8,27 @@ from extraction.html import html_to_text, looks_like_html
 from extraction.ids import article_id
 from schemas.articles import Article, RawArticle
 
+#: The longest main text the extractor reads; a longer page is refused whole, never cut.
+MAX_TEXT_CHARS = 100_000
 
-class EmptyArticleError(ValueError):
+
+class UnreadableArticleError(ValueError):
+    """The page cannot be read as an article; the reason says why (it goes to the dead letters)."""
+
+
+class EmptyArticleError(UnreadableArticleError):
     """The page has no main text to read (an empty page, or HTML with no article in it)."""
+
+
+class ArticleTooLongError(UnreadableArticleError):
+    """The main text is longer than the extractor reads (a dump, not an article)."""
+
+
+def check_length(text: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ArticleTooLongError(
+            f"main text has {len(text):,} characters; the extractor reads at most {MAX_TEXT_CHARS:,}"
+        )
 
 
 def to_article(raw: RawArticle) -> Article:
@@ -28,6 +46,7 @@ def to_article(raw: RawArticle) -> Article:
                 published = None
     if not text.strip():
         raise EmptyArticleError("no main text found in the page")
+    check_length(text)
     if isinstance(published, datetime):
         published = published.date()
     return Article(

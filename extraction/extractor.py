@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from functools import cache
+from importlib import metadata, resources
 
+from extraction.article import check_length
 from extraction.candidates import Candidate, SentenceReader
 from extraction.ids import event_id, fact_id
 from extraction.industries import tag_industries
@@ -25,8 +29,6 @@ from extraction.sentences import Sentence, split_sentences
 from schemas.articles import Article
 from schemas.events import Amount, InvestmentEvent, Investor, Period, RegionRef
 
-#: Only this much of an article is read; the rest of a megabyte page is not an article.
-MAX_TEXT_CHARS = 100_000
 _SUBTITLE_CHARS = 40
 _SUMMARY_LINE = re.compile(r"^\s*(?:摘要|简介|文章简介|原标题|原题|标题|导读)\s*[:]")
 
@@ -36,6 +38,30 @@ def _clause_run(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(text.rfind(ch, 0, start) for ch in ",;。") + 1
     his = [i for i in (text.find(ch, end) for ch in ",;。") if i >= 0]
     return lo, min(his) if his else len(text)
+
+
+@cache
+def _rules_digest() -> str:
+    """A digest of the extraction package's code and data files: what the rules are."""
+    h = hashlib.sha256()
+    root = resources.files("extraction")
+    for entry in sorted(
+        [p for p in root.iterdir() if p.name.endswith(".py")]
+        + [p for p in root.joinpath("data").iterdir() if p.is_file()],
+        key=lambda p: p.name,
+    ):
+        h.update(entry.name.encode())
+        h.update(entry.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def extractor_version(model: KindModel) -> str:
+    """investwire's version, the digest of the rules, and the kind model's own version."""
+    try:
+        package = metadata.version("investwire")
+    except metadata.PackageNotFoundError:
+        package = "0+unknown"
+    return f"{package}+{_rules_digest()}.{model.version}"
 
 
 def confidence_features(c: Candidate, region: RegionRef) -> dict[str, float]:
@@ -58,6 +84,7 @@ class Extractor:
         self.gaz = gaz or gazetteer()
         self.lex = lexicon()
         self.model = model or kind_model()
+        self.version = extractor_version(self.model)
         self.sentences = SentenceReader(self.lex, self.model)
         self.places = PlaceReader(self.gaz, self.lex)
         self._refs: dict[str, RegionRef] = {}  # RegionRef is immutable in use: one per code
@@ -93,10 +120,17 @@ class Extractor:
     def _read(
         self, article: Article
     ) -> tuple[NormalizedText, Metadata, list[Sentence], list[CompanyMention]]:
-        nt = normalize_text(article.text[:MAX_TEXT_CHARS])
+        check_length(article.text)
+        nt = normalize_text(article.text)
         title = normalize_text(article.title).text.strip() if article.title else None
         meta = read_metadata(
-            nt.with_boilerplate, article.url, title, article.published_at, article.source, body=nt.text
+            nt.with_boilerplate,
+            article.url,
+            title,
+            article.published_at,
+            article.source,
+            body=nt.text,
+            fetched=article.fetched_at.date() if article.fetched_at else None,
         )
         sents = split_sentences(nt.text)
         return nt, meta, sents, find_companies(nt.text)
@@ -277,7 +311,8 @@ class Extractor:
         if span is None and c.kind in ("period_stat", "target") and s.index:
             prev = sents[s.index - 1]
             span = find_period(prev.text, published) if prev.paragraph == s.paragraph else None
-        year = (day or (span.end if span else None) or published or date.today()).year
+        when = day or (span.end if span else None) or published
+        year = when.year if when else None  # no date at all: the latest rate of the table
         m = c.money
         amount = Amount(
             value=m.value,
@@ -339,4 +374,5 @@ class Extractor:
             evidence=s.text,
             evidence_span=(start, end),
             confidence=self._confidence(c, region),
+            extractor_version=self.version,
         )

@@ -73,10 +73,15 @@ def published_date(text: str, url: str) -> date | None:
     return None
 
 
-def dateline_date(dateline: str, text: str) -> date | None:
-    """中新网贵阳3月23日电: the month and day of the dateline, in the latest year the story names."""
+def dateline_date(dateline: str, text: str, reference: date | None = None) -> date | None:
+    """中新网贵阳3月23日电: the month and day of the dateline, in the latest year the story names
+    (not after the `reference` date, when the crawler says when it fetched the page)."""
     m = re.search(r"(\d{1,2})月(\d{1,2})日", dateline)
-    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", text) if int(y) <= date.today().year]
+    years = [
+        int(y)
+        for y in re.findall(r"((?:19|20)\d{2})年", text)
+        if reference is None or int(y) <= reference.year
+    ]
     if not m or not years:
         return None
     try:
@@ -95,9 +100,16 @@ def title_of(text: str) -> str | None:
 
 
 def read_metadata(
-    text: str, url: str, title: str | None, published: date | None, source: str | None, body: str = ""
+    text: str,
+    url: str,
+    title: str | None,
+    published: date | None,
+    source: str | None,
+    body: str = "",
+    fetched: date | None = None,
 ) -> Metadata:
-    """`text` as crawled (navigation kept: dates and datelines stand there), `body` without it."""
+    """`text` as crawled (navigation kept: dates and datelines stand there), `body` without it;
+    `fetched` is when the page was fetched (no clock is read: the same page reads the same way)."""
     m = _SOURCE.search(text[:1500]) or _SOURCE.search(text[-800:])
     dl = _DATELINE.search(text[:1500])
     found_title = title or title_of(text)
@@ -105,6 +117,6 @@ def read_metadata(
         title=found_title,
         published=published
         or published_date(text, url)
-        or dateline_date(dl.group(0) if dl else "", body or text),
+        or dateline_date(dl.group(0) if dl else "", body or text, fetched),
         source=source or (m.group("s") if m else (dl.group("outlet") if dl else None)),
     )

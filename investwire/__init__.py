@@ -4,7 +4,7 @@ The public names live here; the modules behind them can move.
 """
 
 from aggregation import TotalsLedger, contribution_of
-from extraction import EmptyArticleError, Extractor, to_article
+from extraction import EmptyArticleError, Extractor, UnreadableArticleError, to_article
 from schemas import (
     TOPICS,
     Article,
@@ -26,6 +26,7 @@ __all__ = [
     "RawArticle",
     "RegionTotal",
     "TotalsLedger",
+    "UnreadableArticleError",
     "contribution_of",
     "json_schemas",
     "parse_raw_article",

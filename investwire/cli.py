@@ -100,7 +100,7 @@ def extract(
     source: Annotated[str, typer.Argument(help="file of article JSON lines, or - for stdin")],
 ) -> None:
     """No broker: article JSON lines in, one event JSON line per event out (what score.py scores)."""
-    from extraction import EmptyArticleError, Extractor, to_article
+    from extraction import Extractor, UnreadableArticleError, to_article
     from schemas import RejectedInput, parse_raw_article
 
     extractor = Extractor()
@@ -112,7 +112,7 @@ def extract(
                 continue
             try:
                 article = to_article(parse_raw_article(line.rstrip(b"\r\n"), Settings().max_message_bytes))
-            except (RejectedInput, EmptyArticleError) as e:
+            except (RejectedInput, UnreadableArticleError) as e:
                 bad += 1
                 err.print(f"line {n}: {e}")
                 continue

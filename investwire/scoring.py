@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extraction import EmptyArticleError, Extractor, to_article
+from extraction import Extractor, UnreadableArticleError, to_article
 from schemas import RejectedInput, parse_raw_article
 
 TOLERANCE = 0.005
@@ -183,7 +183,7 @@ def score_articles(gold: Path, articles: Path, extractor: Extractor | None = Non
                 continue
             try:
                 article = to_article(parse_raw_article(line.rstrip(b"\r\n"), 4_000_000))
-            except (RejectedInput, EmptyArticleError):
+            except (RejectedInput, UnreadableArticleError):
                 continue
             predicted[article.url] += [e.model_dump(mode="json") for e in extractor.extract(article)]
     gold_lines = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]

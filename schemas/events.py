@@ -88,7 +88,12 @@ class InvestmentEvent(BaseModel):
     period: Period | None = None
     evidence: str
     evidence_span: tuple[int, int] = Field(description="[start, end) of the evidence in the original text")
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(
+        ge=0.0, le=1.0, description="calibrated probability that the kind and province are right"
+    )
+    extractor_version: str = Field(
+        default="", description="the extractor that read it: package version + digest of its rules and data"
+    )
 
     @property
     def is_flow(self) -> bool:

@@ -22,7 +22,7 @@ import faust
 from faust.types import EventT
 
 from aggregation import TotalsLedger, contribution_of
-from extraction import EmptyArticleError, Extractor, to_article
+from extraction import Extractor, UnreadableArticleError, to_article
 from schemas import Article, DeadLetter, InvestmentEvent, RejectedInput, parse_raw_article
 from streams.settings import Settings
 
@@ -123,7 +123,7 @@ class Pipeline:
             self.counts["articles.in"] += 1
             try:
                 article = to_article(parse_raw_article(ev.message.value, self.settings.max_message_bytes))
-            except (RejectedInput, EmptyArticleError) as e:
+            except (RejectedInput, UnreadableArticleError) as e:
                 await self._dead(ev, "normalize", str(e))
             except Exception as e:  # a bug must not stop the worker: the message is kept with it
                 log.exception("normalize failed")
