@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from extraction.counts import ProjectCount, find_counts
 from extraction.investors import CompanyMention
-from extraction.kind_model import NOT_AN_EVENT, KindModel
+from extraction.kind_model import KindModel
 from extraction.lexicon import Lexicon, lexicon
 from extraction.money import Money, find_money
 from extraction.scope import Stretches, cue_features, stretches
@@ -367,9 +367,6 @@ class SentenceReader:
         if self.model is None:
             return  # reading features only (to fit the model)
         kind, c.probs = self.model.decide(feats)
-        if kind == NOT_AN_EVENT:
-            c.skip = "not an investment event (kind model)"
-            return
         if kind == "project":
             c.single, c.count = True, None
         elif kind == "signing" and c.single and c.count is None:

@@ -2,7 +2,8 @@
 
 `data/kind_model.json` is written by training/fit_kind_model.py from the annotated articles:
 a multinomial logistic regression over the scope features (extraction/scope.py) whose classes
-are the event kinds and `none` (not an investment event), and a second logistic regression that
+are the event kinds (money that is no investment event at all is ruled out before, by the
+context rules of lexicon.toml that EVENTS.md decides), and a second logistic regression that
 turns the kind's probability and how the region was found into the probability that the event
 is right (kind and province). Reading it is a dot product: pure, fast, deterministic.
 """
@@ -16,8 +17,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-NOT_AN_EVENT = "none"
 
 
 @dataclass(frozen=True)

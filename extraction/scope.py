@@ -85,12 +85,21 @@ def stretches(sentence: str, lo: int, start: int, end: int, before: list[str]) -
 
 
 @cache
+def _cue_file() -> dict[str, dict[str, dict[str, object]]]:
+    return tomllib.loads(resources.files("extraction").joinpath("data/cues.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def cues() -> tuple[Cue, ...]:
-    raw = tomllib.loads(resources.files("extraction").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    out = []
-    for name, spec in raw.items():
-        out.append(Cue(name, where_of(f"cue {name}", spec["where"]), re.compile(spec["pattern"])))
-    return tuple(out)
+    return tuple(
+        Cue(name, where_of(f"cue {name}", str(spec["where"])), re.compile(str(spec["pattern"])))
+        for name, spec in _cue_file()["cue"].items()
+    )
+
+
+def priors() -> dict[str, dict[str, float]]:
+    """Feature → kind → the weight the fit starts from (EVENTS.md's decided cases)."""
+    return {f: {k: float(str(w)) for k, w in by_kind.items()} for f, by_kind in _cue_file()["prior"].items()}
 
 
 def feature_names() -> tuple[str, ...]:
