@@ -12,7 +12,7 @@ from extraction.investors import CompanyMention
 from extraction.kind_model import KindModel
 from extraction.lexicon import Lexicon, lexicon
 from extraction.money import Money, find_money
-from extraction.scope import Stretches, cue_features, stretches
+from extraction.scope import Stretches, Where, cue_features, stretches
 from extraction.sentences import CLAUSE_BREAK, Sentence
 
 #: A single project named after its amount: 总投资16亿元的塌西湖…光伏电站项目.
@@ -130,6 +130,7 @@ class SentenceReader:
         ]
         out: list[Candidate] = []
         prev: Candidate | None = None
+        memo: dict[Where, list[str]] = {}
         for i, m in enumerate(moneys):
             lo = moneys[i - 1].end if i else 0
             hi = moneys[i + 1].start if i + 1 < len(moneys) else len(text)
@@ -141,7 +142,7 @@ class SentenceReader:
                 window=(lo, hi),
                 headline=headline,
             )
-            self._read_one(c, text, lo, counts, companies, prev, before, in_plan_quote)
+            self._read_one(c, text, lo, counts, companies, prev, before, in_plan_quote, memo)
             out.append(c)
             if not c.skip:
                 prev = c
@@ -159,6 +160,7 @@ class SentenceReader:
         prev: Candidate | None,
         before: list[Sentence],
         in_plan_quote: bool,
+        memo: dict[Where, list[str]],
     ) -> None:
         lex = self.lex
         m = c.money
@@ -306,7 +308,7 @@ class SentenceReader:
             if items >= 2:
                 c.single, c.count, c.copies = True, None, items
         c.subset = bool(re.search(r"其中|包括|包含|签约项目中|个项目中|中,|当中|分别是", text[: m.start]))
-        self._score_kind(c, st, lo, in_plan_quote)
+        self._score_kind(c, st, lo, in_plan_quote, memo)
 
     @staticmethod
     def _list_length(left: str) -> int:
@@ -331,13 +333,15 @@ class SentenceReader:
                 return name
         return None
 
-    def _score_kind(self, c: Candidate, st: Stretches, lo: int, in_plan_quote: bool) -> None:
+    def _score_kind(
+        self, c: Candidate, st: Stretches, lo: int, in_plan_quote: bool, memo: dict[Where, list[str]]
+    ) -> None:
         """Read the scope features of the amount; the kind model weighs them into a kind."""
         m = c.money
         upto = st.upto
         own = [o for o in self.lex.occasion.finditer(upto) if not _SAME_OCCASION.fullmatch(o.group(0))]
         c.own_occasion = bool(own) and not _SAME_OCCASION.search(upto)
-        feats = cue_features(st)
+        feats = cue_features(st, memo)
         for name, on in (
             ("single", c.single),
             ("count_many", c.count is not None and c.count >= 2),

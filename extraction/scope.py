@@ -64,7 +64,8 @@ class Stretches:
     around: str  # a few characters either side, the amount itself marked 【…】
 
     def get(self, where: Where) -> str:
-        return str(getattr(self, where))
+        text: str = getattr(self, where)
+        return text
 
 
 def stretches(sentence: str, lo: int, start: int, end: int, before: list[str]) -> Stretches:
@@ -112,6 +113,26 @@ def where_of(name: str, where: str) -> Where:
     return cast(Where, where)
 
 
-def cue_features(s: Stretches) -> dict[str, float]:
-    """The cues that fire on these stretches (absent ones are 0)."""
-    return {c.name: 1.0 for c in cues() if c.pattern.search(s.get(c.where))}
+@cache
+def _cues_by_stretch() -> tuple[tuple[Where, tuple[Cue, ...]], ...]:
+    return tuple((w, tuple(c for c in cues() if c.where == w)) for w in _WHERE)
+
+
+#: Stretches that are the same for every amount of a sentence.
+_PER_SENTENCE: frozenset[Where] = frozenset({"sentence", "before"})
+
+
+def cue_features(s: Stretches, sentence_memo: dict[Where, list[str]] | None = None) -> dict[str, float]:
+    """The cues that fire on these stretches (absent ones are 0); an empty stretch fires none.
+    `sentence_memo` keeps what the per-sentence stretches fired for the sentence's other amounts."""
+    out: dict[str, float] = {}
+    for where, group in _cues_by_stretch():
+        fired = sentence_memo.get(where) if sentence_memo is not None else None
+        if fired is None:
+            text = s.get(where)
+            fired = [c.name for c in group if text and c.pattern.search(text)]
+            if sentence_memo is not None and where in _PER_SENTENCE:
+                sentence_memo[where] = fired
+        for name in fired:
+            out[name] = 1.0
+    return out
