@@ -19,6 +19,8 @@ from extraction.sentences import CLAUSE_BREAK, Sentence
 _NAMED_AFTER = re.compile(
     r"^(?:人民币)?的(?P<name>[^,;。!?()]{2,40}?(?:项目|基地|产业园|园区|园|城|中心|工厂|厂|小镇|综合体|电站|工程|生产线|酒店|景区|市场|医院|学校))"
 )
+#: 其中,总投资30亿元的高端MEMS智能传感 — a project's name cut off where the page ends.
+_CUT_NAME_AFTER = re.compile(r"^的(?P<name>[^,;。!?()、]{4,40})$")
 _COUNT_START = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千]+)(?:余|多)?(?:个|项|大|批)")
 _COMPANY_AFTER = re.compile(r"^的[^,;。!?]{2,30}?(?:有限公司|集团|公司)")
 #: One item of a list of projects, each with its amount (分别是:A项目,总投资3.1亿;B项目,总投资…).
@@ -39,8 +41,11 @@ _BRACKET_AFTER = re.compile(r"^(?:以上|以下|及以上)?(?:的)?[\u4e00-\u9fa
 _PHASE = re.compile(r"^(?:其中[:,]?)?(?:[一二三四五六七八九1-9]|首)期")
 #: A change against another figure (比上年增加12亿元), not a figure.
 _DELTA = re.compile(r"(增加|增长|减少|下降|提高|增长了|增加了|多出|净增|增收|减收|增幅)$")
+_GOAL_AFTER_QUOTE = re.compile(r"的?(?:年度)?(?:目标|任务)")
 #: Figures summed over several years are not investment events (EVENTS.md).
-_MULTI_YEAR = re.compile(r"(?:[两三四五六七八九十百]|\d{1,2}|多|几)年(?:来|以来|间)|近年来|历年|多年来")
+_MULTI_YEAR = re.compile(
+    r"(?:[两三四五六七八九十百]|\d{1,2}|多|几)年多?(?:来|以来|间)|(?:[两三四五六七八九十]|\d{1,2})年多|近年来|历年|多年来"
+)
 _FENBIE = re.compile(r"分别(?:将|拟|计划)?(?:投资|为|达|是)?")
 _PROJECT_NAME = re.compile(r"[“\"]?([^,;。:“”\"()、]{2,40}?(?:项目|基地|产业园))[”\"]?")
 _NAME_LEAD = re.compile(r"^.*?(?:签约|签订|签署|签约落地|建设|引进|落户|的|了|其中)")
@@ -91,6 +96,15 @@ def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     for found in rx.finditer(text):  # noqa: B007 - the last match is wanted
         pass
     return found
+
+
+def _in_goal_quote(sentence: str, start: int, end: int) -> bool:
+    """下达的“…到位资金212亿元,同比增长15%”的目标任务: the amount is quoted as a goal."""
+    opening = sentence.rfind("“", 0, start)
+    if opening < 0 or "”" in sentence[opening:start]:
+        return False
+    closing = sentence.find("”", end)
+    return closing >= 0 and bool(_GOAL_AFTER_QUOTE.match(sentence, closing + 1))
 
 
 def _clause_tail(text: str) -> str:
@@ -239,7 +253,7 @@ class SentenceReader:
         count = pool[-1] if pool else None
         last_count_end = count.end if count else lo
         # a single project: named after the amount, or 项目/a company between the count and the amount
-        named = _NAMED_AFTER.match(text[m.end : m.end + 48])
+        named = _NAMED_AFTER.match(text[m.end : m.end + 48]) or _CUT_NAME_AFTER.match(text[m.end :])
         counted_after = None
         if named and _COUNT_START.match(named.group("name")):
             # 总金额82亿元的12个项目: the batch, counted after its amount
@@ -356,6 +370,7 @@ class SentenceReader:
             ("foreign_currency", m.currency != "CNY"),
             (f"metric_{c.metric}", True),
             ("first_amount", lo == 0),
+            ("in_goal_quote", _in_goal_quote(st.sentence, m.start, m.end)),
         ):
             if on:
                 feats[name] = 1.0

@@ -97,7 +97,7 @@ class PlaceReader:
             weights.append((town, 1.0))
         url_places = self.gaz.from_url(url)
         for codes, by_initials in url_places:
-            if not by_initials:
+            if not by_initials and len({c[:2] for c in codes}) == 1:  # only a URL that spells one place
                 weights.append((RegionMention(-1, -1, url, codes, "name"), 3.0))
         level_of = self.lex.level_of
         levels = [(m.start(), m.end(), level_of[m.group(0)]) for m in self.lex.level_re.finditer(text)]

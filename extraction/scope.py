@@ -41,6 +41,7 @@ STRUCTURAL = (
     "metric_funds_in_place",
     "metric_fdi_utilized",
     "first_amount",
+    "in_goal_quote",
 )
 
 
