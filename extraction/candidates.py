@@ -50,10 +50,11 @@ _FENBIE = re.compile(r"分别(?:将|拟|计划)?(?:投资|为|达|是)?")
 _PROJECT_NAME = re.compile(r"[“\"]?([^,;。:“”\"()、]{2,40}?(?:项目|基地|产业园))[”\"]?")
 _NAME_LEAD = re.compile(r"^.*?(?:签约|签订|签署|签约落地|建设|引进|落户|的|了|其中)")
 _GENERIC_NAME = re.compile(
-    r"^(?:该|此|这|本|各|其|一批|一个|多个|新|重点|重大|签约|招商)|^.{0,3}项目$|一个|另外|其他|其余|社会事业|首个|第一"
+    r"^(?:该|此|这|本|各|其|一批|一个|多个|新(?:签约|引进|落地|开工|建)?的?项目|重点|重大|签约|招商)"
+    r"|^.{0,3}项目$|一个|另外|其他|其余|社会事业|首个|第一"
 )
 #: Metric words that say little alone; a qualifier right before them decides (采购金额 is trade).
-_GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额"})
+_GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额", "合同金额", "合同总金额"})
 #: A cheap first look: most sentences name no amount at all.
 _MAY_HOLD_MONEY = re.compile(
     r"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{0,3}?)(?:万|亿|美元|港元|港币|欧元|日元|英镑)"
@@ -145,6 +146,7 @@ class SentenceReader:
         out: list[Candidate] = []
         prev: Candidate | None = None
         memo: dict[Where, list[str]] = {}
+        paired = self._paired_metrics(text, moneys)
         for i, m in enumerate(moneys):
             lo = moneys[i - 1].end if i else 0
             hi = moneys[i + 1].start if i + 1 < len(moneys) else len(text)
@@ -156,7 +158,7 @@ class SentenceReader:
                 window=(lo, hi),
                 headline=headline,
             )
-            self._read_one(c, text, lo, counts, companies, prev, before, in_plan_quote, memo)
+            self._read_one(c, text, lo, counts, companies, prev, before, in_plan_quote, memo, paired.get(i))
             out.append(c)
             if not c.skip:
                 prev = c
@@ -175,6 +177,7 @@ class SentenceReader:
         before: list[Sentence],
         in_plan_quote: bool,
         memo: dict[Where, list[str]],
+        paired_metric: str | None,
     ) -> None:
         lex = self.lex
         m = c.money
@@ -224,7 +227,9 @@ class SentenceReader:
             ):
                 kw = qualifier  # 采购金额, 贸易金额: the word before says what the amount is
         metric: str | None
-        if kw is not None:
+        if paired_metric is not None:
+            metric = paired_metric
+        elif kw is not None:
             metric = lex.metric_of[kw.group(0)]
             if metric is None:
                 c.skip = f"not investment ({kw.group(0)})"
@@ -323,6 +328,26 @@ class SentenceReader:
                 c.single, c.count, c.copies = True, None, items
         c.subset = bool(re.search(r"其中|包括|包含|签约项目中|个项目中|中,|当中|分别是", text[: m.start]))
         self._score_kind(c, st, lo, in_plan_quote, memo)
+
+    def _paired_metrics(self, text: str, moneys: list[Money]) -> dict[int, str]:
+        """实际到位省外资金和实际使用外资分别为862.3亿元和21.6亿美元: the n-th metric named before
+        分别 measures the n-th amount after it (index of the amount → metric)."""
+        out: dict[int, str] = {}
+        for f in re.finditer("分别", text):
+            head = re.split(r"[,;。:]", text[: f.start()])[-1]
+            named = [self.lex.metric_of[k.group(0)] for k in self.lex.metric_re.finditer(head)]
+            metrics = [m for m in named if m is not None]
+            if len(metrics) < 2 or not re.search(r"和|与|及|、", head):
+                continue
+            tail_end = min(
+                (i for i in (text.find(";", f.end()), text.find("。", f.end())) if i >= 0), default=len(text)
+            )
+            after = [i for i, m in enumerate(moneys) if f.end() <= m.start < tail_end]
+            if len(after) >= len(metrics) and not self.lex.metric_re.search(
+                text[f.end() : moneys[after[0]].start]
+            ):
+                out.update(zip(after, metrics, strict=False))
+        return out
 
     @staticmethod
     def _list_length(left: str) -> int:

@@ -54,7 +54,10 @@ SETS = {
     "dev2": ("dev2/articles.jsonl", "dev2/gold.jsonl"),
 }
 #: The project's own annotated cases (texts written for investwire), also used by the unit tests.
-OWN_CASES = Path(__file__).resolve().parents[1] / "tests/fixtures/extraction_cases.jsonl"
+OWN_CASES = tuple(
+    Path(__file__).resolve().parents[1] / "tests/fixtures" / name
+    for name in ("extraction_cases.jsonl", "scope_cases.jsonl")
+)
 LEAVE_ONE_OUT = (
     (("seeds", "dev"), ("dev2",)),
     (("seeds", "dev", "ours"), ("dev2",)),
@@ -98,8 +101,13 @@ def load_set(shared: Path, name: str) -> AnnotatedSet:
     return AnnotatedSet(name, articles, gold)
 
 
-def load_own_cases(path: Path = OWN_CASES) -> AnnotatedSet:
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_own_cases(paths: tuple[Path, ...] = OWN_CASES) -> AnnotatedSet:
+    cases = [
+        json.loads(line)
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     articles = [to_article(parse_raw_article(json.dumps(c["article"]).encode(), 10**8)) for c in cases]
     gold = {c["article"]["url"]: {"url": c["article"]["url"], "events": c["expected"]} for c in cases}
     return AnnotatedSet("ours", articles, gold)
