@@ -32,12 +32,12 @@ def needs_shared(*parts: str) -> Path:
 
 def extraction_cases() -> list[dict[str, Any]]:
     """The fixture articles written for investwire, each with the events it must give
-    (extraction_cases.jsonl: one per rule of EVENTS.md; scope_cases.jsonl: one per class of scope,
-    place and metric that unseen articles got wrong)."""
+    (tests/fixtures/*_cases.jsonl: extraction_cases one per rule of EVENTS.md, the others one per
+    class of scope, place and metric that unseen articles got wrong)."""
     return [
         json.loads(line)
-        for name in ("extraction_cases.jsonl", "scope_cases.jsonl")
-        for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines()
+        for path in sorted(FIXTURES.glob("*_cases.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
 

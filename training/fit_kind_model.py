@@ -54,10 +54,7 @@ SETS = {
     "dev2": ("dev2/articles.jsonl", "dev2/gold.jsonl"),
 }
 #: The project's own annotated cases (texts written for investwire), also used by the unit tests.
-OWN_CASES = tuple(
-    Path(__file__).resolve().parents[1] / "tests/fixtures" / name
-    for name in ("extraction_cases.jsonl", "scope_cases.jsonl")
-)
+OWN_CASES = tuple(sorted((Path(__file__).resolve().parents[1] / "tests/fixtures").glob("*_cases.jsonl")))
 LEAVE_ONE_OUT = (
     (("seeds", "dev"), ("dev2",)),
     (("seeds", "dev", "ours"), ("dev2",)),
