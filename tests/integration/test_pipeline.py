@@ -10,6 +10,7 @@ from connectors.sources.files import Record
 from connectors.sources.kafka_producer import produce
 from extraction import Extractor, to_article
 from schemas import InvestmentEvent, RawArticle
+from schemas.topics import DEADLETTER, EVENTS, RAW, TOTALS
 from streams.runner import running, wait_until_processed
 from streams.settings import Settings
 from tests.conftest import extraction_cases, totals_of, without_updated_at
@@ -42,9 +43,9 @@ async def test_articles_in_exact_events_and_totals_out(tmp_path: Path) -> None:
         sent, refused = await produce(run.broker, records)
         assert (sent, refused) == (len(records), 0)
         await wait_until_processed(run, len(records), timeout=120)
-        events = await snapshot(run.broker, "investment.events")
-        totals = await snapshot(run.broker, "investment.totals")
-        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
+        events = await snapshot(run.broker, EVENTS.name)
+        totals = await snapshot(run.broker, TOTALS.name)
+        dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
 
     # events: exactly what the pure extractor says about the same articles
     extractor = Extractor()
@@ -61,7 +62,7 @@ async def test_articles_in_exact_events_and_totals_out(tmp_path: Path) -> None:
     reasons = sorted(d["reason"] for d in dead.values())
     for letter in dead.values():
         assert letter["stage"] == "normalize"
-        assert letter["source_topic"] == "articles.raw"
+        assert letter["source_topic"] == RAW.name
     for _payload, reason in BAD[: len(CASES)]:
         assert any(reason in r for r in reasons), reason
 
@@ -81,8 +82,8 @@ async def test_a_thousand_malformed_messages_between_good_ones(tmp_path: Path) -
         app_before = run.pipeline.app
         await produce(run.broker, records)
         await wait_until_processed(run, len(records), timeout=240)
-        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
-        events = await snapshot(run.broker, "investment.events")
+        dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
+        events = await snapshot(run.broker, EVENTS.name)
         counts = dict(run.pipeline.counts)
         assert run.pipeline.app is app_before and not run.pipeline.app.should_stop
     assert len(dead) == 1000
@@ -114,8 +115,8 @@ async def test_an_extractor_bug_dead_letters_the_article_and_the_worker_goes_on(
     async with running(Settings(data_dir=tmp_path), extractor=_BrokenOnMarker()) as run:
         await produce(run.broker, records)
         await wait_until_processed(run, len(records), timeout=120)
-        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
-        events = await snapshot(run.broker, "investment.events")
+        dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
+        events = await snapshot(run.broker, EVENTS.name)
     (letter,) = dead.values()
     assert letter["stage"] == "extract"
     assert "RuntimeError: extractor bug on this article" in letter["reason"]

@@ -16,9 +16,11 @@ from connectors.sources.files import Record
 from connectors.sources.kafka_producer import produce
 from extraction import Extractor, to_article
 from schemas import RawArticle
+from schemas.topics import TOTALS
+from streams.admin import ensure_topics
 from streams.embedded_broker import EmbeddedBroker
 from streams.lag import group_lag
-from streams.runner import consumed_topics, ensure_topics
+from streams.runner import CONSUMED
 from tests.conftest import extraction_cases, totals_of, without_updated_at
 
 CASES = [case["article"] for case in extraction_cases()]
@@ -38,9 +40,9 @@ async def _settled(broker: str, deadline: float) -> dict[str, dict]:
     """Wait for zero lag, then for the totals topic to stop changing (workers publish every 0.5 s)."""
     last: dict[str, dict] | None = None
     while time.monotonic() < deadline:
-        lag = await group_lag(broker, "investwire", await consumed_topics(broker, "investwire"))
+        lag = await group_lag(broker, "investwire", CONSUMED)
         if lag and sum(lag.values()) == 0:
-            totals = await snapshot(broker, "investment.totals")
+            totals = await snapshot(broker, TOTALS.name)
             if totals and totals == last:
                 return totals
             last = totals
