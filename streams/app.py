@@ -92,7 +92,8 @@ class Pipeline:
         self.deadletter = self._topic(DEADLETTER)
         self.ledger_table = self.app.Table(
             LEDGER_TABLE,
-            schema=faust.Schema(key_serializer="json", value_serializer="raw"),
+            key_type=str,
+            value_type=bytes,  # raw: the ArticleState JSON, in the changelog and on recovery alike
             partitions=settings.partitions,
         )
         #: ledgers of the partitions this worker owns, rebuilt from the table after each rebalance
