@@ -9,7 +9,11 @@ stream is not read further until a process is free).
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 from extraction import Extractor, to_article
@@ -18,9 +22,19 @@ from schemas import Article, InvestmentEvent, parse_raw_article
 _extractor: Extractor | None = None
 
 
-def _init(extractor: Extractor) -> None:
+#: prctl option: the signal the kernel sends a process when its parent dies
+_PR_SET_PDEATHSIG = 1
+
+
+def _init(extractor: Extractor, parent: int) -> None:
+    """Keep the extractor; die with the worker, even a `kill -9`ed one (a forked process holds
+    both ends of the pool's pipes, so it would never see the parent go)."""
     global _extractor
     _extractor = extractor
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _normalize(payload: bytes | None, max_bytes: int) -> Article:
@@ -46,7 +60,7 @@ class CpuPool:
             processes,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init,
-            initargs=(extractor,),
+            initargs=(extractor, os.getpid()),
         )
 
     async def start(self) -> None:

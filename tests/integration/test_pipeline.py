@@ -24,6 +24,8 @@ BAD = [
     (b'{"url": 42, "text": "x"}', "must be a string"),
     (b'{"url": "https://example.org/blank", "text": "   "}', "no text and no html"),
     (b'["a list"]', "not a JSON object"),
+    # the two large ones last: a letter of either must still fit the dead-letter topic
+    (b"\xff" + bytes(range(256)) * 15_600, "not UTF-8"),  # just under the 4 MB limit, base64 would not fit
     (json.dumps({"url": "https://example.org/huge", "text": "x" * 4_100_000}).encode(), "exceeds the limit"),
 ]
 
@@ -61,6 +63,10 @@ async def test_articles_in_exact_events_and_totals_out(tmp_path: Path) -> None:
     assert len(dead) == len(CASES)
     reasons = sorted(d["reason"] for d in dead.values())
     for letter in dead.values():
+        assert (
+            len(json.dumps(letter, ensure_ascii=False, separators=(",", ":")).encode())
+            <= DEADLETTER.max_bytes
+        )
         assert letter["stage"] == "normalize"
         assert letter["source_topic"] == RAW.name
     for _payload, reason in BAD[: len(CASES)]:
@@ -72,7 +78,7 @@ async def test_a_thousand_malformed_messages_between_good_ones(tmp_path: Path) -
     records = []
     good_urls = []
     for i in range(1000):
-        bad, _ = BAD[i % (len(BAD) - 1)]  # the 4 MB one once is enough for the other test
+        bad, _ = BAD[i % (len(BAD) - 2)]  # the large ones once is enough for the other test
         records.append(Record(f"bad-{i}".encode(), bad, "test"))
         if i % 50 == 0:
             article = dict(CASES[(i // 50) % len(CASES)], url=f"https://example.org/good/{i}")
