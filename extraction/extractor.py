@@ -11,6 +11,8 @@ from datetime import date
 from functools import cache
 from importlib import metadata, resources
 
+import opencc
+
 from extraction.article import check_length
 from extraction.candidates import Candidate, SentenceReader
 from extraction.ids import event_id, fact_id
@@ -23,13 +25,27 @@ from extraction.metadata import Metadata, read_metadata
 from extraction.normalize import NormalizedText, normalize_text
 from extraction.periods import find_day, find_period
 from extraction.places import ArticlePlaces, PlaceReader
-from extraction.rates import to_cny
+from extraction.rates import currency_of_word, to_cny
 from extraction.regions import Gazetteer, gazetteer
 from extraction.sentences import Sentence, split_sentences
 from schemas.articles import Article
 from schemas.events import Amount, InvestmentEvent, Investor, Period, RegionRef
 
 _SUBTITLE_CHARS = 40
+
+
+def _may_name_money() -> re.Pattern[str]:
+    """Before normalizing: a number (full-width, Chinese numerals too) then, within a few
+    characters (spaces, converter damage), a magnitude or a foreign currency's word, Simplified or
+    Traditional. Without one, find_money cannot find an amount in the normalized text either."""
+    to_traditional = opencc.OpenCC("s2hk")
+    words = {"万", "亿"} | {w for w, code in currency_of_word().items() if code != "CNY"}
+    words |= {to_traditional.convert(w) for w in words}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[0-9０-９零〇一二两兩三四五六七八九十百千][^\n]{{0,6}}?(?:{alternation})")
+
+
+_MAY_NAME_MONEY = _may_name_money()
 _SUMMARY_LINE = re.compile(r"^\s*(?:摘要|简介|文章简介|原标题|原题|标题|导读)\s*[:]")
 
 
@@ -90,6 +106,9 @@ class Extractor:
         self._refs: dict[str, RegionRef] = {}  # RegionRef is immutable in use: one per code
 
     def extract(self, article: Article) -> list[InvestmentEvent]:
+        check_length(article.text)
+        if not _MAY_NAME_MONEY.search(article.text):
+            return []  # a cheap first look: most crawled pages name no amount of money at all
         nt, meta, sents, companies = self._read(article)
         if not sents:
             return []
@@ -120,7 +139,6 @@ class Extractor:
     def _read(
         self, article: Article
     ) -> tuple[NormalizedText, Metadata, list[Sentence], list[CompanyMention]]:
-        check_length(article.text)
         nt = normalize_text(article.text)
         title = normalize_text(article.title).text.strip() if article.title else None
         meta = read_metadata(

@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from extraction.numerals import parse_cn_int
 
@@ -73,6 +74,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@lru_cache(maxsize=4096)  # one sentence is read for each of its amounts
 def find_period(text: str, published: date | None) -> Span | None:
     """The first period a sentence speaks of, or None."""
     for name, rx in _PERIOD_RES:
@@ -131,6 +133,7 @@ def find_period(text: str, published: date | None) -> Span | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def find_day(text: str, published: date | None) -> date | None:
     """The first day a sentence names (7月30日, 26日), in the year the article implies."""
     for m in _DAY.finditer(text):

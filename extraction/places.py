@@ -19,6 +19,7 @@ from extraction.regions import Gazetteer, RegionMention
 
 #: Where a delegation went or comes from, also the later places of a list (赴深圳、东莞).
 _AWAY = re.compile(r"(?:来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)(?:[^,;。、赴]{2,8}、){0,4}$")
+_AWAY_CHARS = frozenset("来赴到前走飞率考拜对")  # first characters of _AWAY's words: a cheap first look
 _VENUE = re.compile(r"^[^,;。]{0,12}?(举行|举办|召开|开幕|隆重举行)")
 _ORGANIZER = re.compile(r"^(?:人民政府|政府|代表团)?(?:在|赴|于)[^,;。]{1,12}?(举行|举办|召开|开展)")
 _CLAUSE_OPENING = re.compile(r"(?:^|[,;:。、\n]|其中,?|其中:)$")
@@ -82,11 +83,12 @@ class PlaceReader:
 
         found = self.gaz.find(text) + self.gaz.find_zones(text)
         found = _drop_overlaps(found)
+        standing = {(m.start, m.end): self._standing(m, text) for m in found}
         weights: list[tuple[RegionMention, float]] = []
         for m in found:
             if in_company(m):
                 continue
-            w = (2.0 if m.start < lead_end else 1.0) * self._standing(m, text)
+            w = (2.0 if m.start < lead_end else 1.0) * standing[m.start, m.end]
             weights.append((m, w))
         if title:
             for m in self.gaz.find(title) + self.gaz.find_zones(title):
@@ -123,7 +125,10 @@ class PlaceReader:
         for m in found:
             code = self._resolve(m.codes, chain)
             if code and ((chain and code[:2] == chain[0][:2]) or not _never_lands(code, m, text)):
-                elsewhere = self._standing(m, text) < 1.0 and code not in chain
+                here = standing.get((m.start, m.end))
+                if here is None:  # a short name found in the second pass
+                    here = self._standing(m, text)
+                elsewhere = here < 1.0 and code not in chain
                 places.append(Place(m.start, m.end, code, m.text, in_company(m), elsewhere))
         return ArticlePlaces(chain=chain or ["000000"], places=places, levels=levels)
 
@@ -132,7 +137,8 @@ class PlaceReader:
         """How much a mention says about whose story it is."""
         after = text[m.end : m.end + 24]
         venue = text[max(0, m.start - 1) : m.start] in ("在", "于") and _VENUE.match(after)
-        if venue or _AWAY.search(text[max(0, m.start - 40) : m.start]):
+        before = text[max(0, m.start - 40) : m.start]
+        if venue or (not _AWAY_CHARS.isdisjoint(before) and _AWAY.search(before)):
             return 0.3  # where a delegation went, or the venue of an event
         if _QUALIFIER.match(text, m.start - 1) and m.start >= 1:
             return 0.3  # 浙江(广东)洽谈会: the market an event courts, not its region

@@ -104,6 +104,7 @@ def extract(
     from schemas import RejectedInput, parse_raw_article
 
     extractor = Extractor()
+    max_bytes = Settings().max_message_bytes
     stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     bad = 0
     with stream:
@@ -111,7 +112,7 @@ def extract(
             if not line.strip():
                 continue
             try:
-                article = to_article(parse_raw_article(line.rstrip(b"\r\n"), Settings().max_message_bytes))
+                article = to_article(parse_raw_article(line.rstrip(b"\r\n"), max_bytes))
             except (RejectedInput, UnreadableArticleError) as e:
                 bad += 1
                 err.print(f"line {n}: {e}")
