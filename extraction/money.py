@@ -20,6 +20,7 @@ MONEY_RE = re.compile(
 COMPOUND_RE = re.compile(rf"(?P<yi>\d+)亿(?P<wan>\d{{1,4}})万(?P<fz>余|多)?(?P<cur>{_CUR})?")
 #: Currency words jionlp reads (it says whether an amount is approximate); others are read here only.
 _JIONLP_READS = frozenset({"", "元", "人民币", "美元", "美金", "港元", "港币", "欧元", "日元", "英镑"})
+_DIGITS = re.compile(r"[\d,.]+")
 _MAGNITUDE = {"": 1, "万": 1e4, "个亿": 1e8, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 #: After a bare 万/亿 these characters mean the number counts things, not money (3万吨, 1.5亿像素).
 _MEASURE_AFTER = set("吨人平亩千瓦户家个台辆套件次只头张份株度米公里方间床位册倍像立斤吨千克标箱字条根块粒片")
@@ -92,7 +93,12 @@ def find_money(text: str) -> list[Money]:
             core += "元"
         value = num * _MAGNITUDE[mag]
         approx = fuzzy
-        read = _jionlp_value(core.replace(",", "")) if cur in _JIONLP_READS else None
+        # jionlp can only add that an amount in words is approximate (数十亿, 几百万): digits it reads
+        # exactly, and 余/多/左右 are known here already
+        in_words = not _DIGITS.fullmatch(m.group("num"))
+        read = (
+            _jionlp_value(core.replace(",", "")) if in_words and not approx and cur in _JIONLP_READS else None
+        )
         if read is not None and abs(read[0] - value) <= 1e-6 * max(value, 1):
             approx = approx or read[1]
         before = text[max(0, m.start() - 4) : m.start()]
