@@ -75,3 +75,9 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         }
         for name, spec in TOPICS.items()
     }
+
+
+RAW = TOPICS["articles.raw"]
+EVENTS = TOPICS["investment.events"]
+TOTALS = TOPICS["investment.totals"]
+DEADLETTER = TOPICS["articles.deadletter"]
