@@ -94,7 +94,8 @@ def test_what_cannot_be_read_is_refused_with_its_reason_and_other_kinds_in_folde
     assert [Path(_body(i)["url"]).name for i in items if isinstance(i, Record)] == ["ok.html"]
 
 
-def _warc(path: Path, gz: bool) -> None:
+def write_warc(path: Path, gz: bool) -> None:
+    """A crawl archive: two HTML pages (GBK and UTF-8), an image, a 404 and an undecodable page."""
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=gz)
     writer.write_record(writer.create_warcinfo_record("crawl.warc", {"software": "test"}))
@@ -126,7 +127,7 @@ def _warc(path: Path, gz: bool) -> None:
 def test_warc_html_responses_become_articles_with_their_crawl_time(tmp_path: Path) -> None:
     for gz in (False, True):
         path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
-        _warc(path, gz)
+        write_warc(path, gz)
         items = _read(path)
         records = [_body(i) for i in items if isinstance(i, Record)]
         assert [r["url"] for r in records] == [
