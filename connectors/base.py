@@ -69,7 +69,8 @@ class Message:
 class Sink(ABC):
     """Where published records go. The runner calls `write` with batches and commits their
     offsets only after it returns, so a sink must write all of a batch or raise, and writing a
-    batch again must change nothing (after a crash the same records come again)."""
+    batch again must change nothing (after a crash the same records come again). Records it
+    cannot store at all (not a valid record) it returns with the reason, for the dead-letter topic."""
 
     #: the topics whose records this sink keeps
     topics: tuple[str, ...]
@@ -78,8 +79,9 @@ class Sink(ABC):
         """Connect and prepare (create tables, …) before the first batch."""
 
     @abstractmethod
-    async def write(self, batch: Sequence[Message]) -> None:
-        """Store the batch, or raise; the runner retries it after a pause."""
+    async def write(self, batch: Sequence[Message]) -> Sequence[tuple[Message, str]]:
+        """Store the batch, or raise to have it read and written again after a pause; returns
+        the records refused, each with its reason."""
 
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release what `open` took."""

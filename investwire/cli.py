@@ -319,10 +319,16 @@ def sink_postgres(
         str, typer.Option(envvar="INVESTWIRE_POSTGRES_DSN", help="postgresql://… of the database")
     ],
     broker: BrokerOpt = None,
+    group: Annotated[
+        str, typer.Option(help="consumer group; a new one reads the topics again from the start")
+    ] = "investwire-sink-postgres",
 ) -> None:
-    """Keep a PostgreSQL table in step with investment.totals (one row per key, upserted)."""
-    from connectors.sinks.postgres import run_totals_sink
+    """Keep tables investment_events and investment_totals in step with their topics, until
+    SIGTERM or Ctrl-C (tables made by the sink; see the README)."""
+    from connectors.sinks.postgres import PostgresSink
+    from investwire.live import sink_until_stopped
 
     _quiet_logs()
     address = _require_broker(broker, "sink-postgres")
-    asyncio.run(run_totals_sink(address, dsn))
+    err.print(f"sink-postgres: {address} → PostgreSQL, group {group}; Ctrl-C or SIGTERM stops it")
+    asyncio.run(sink_until_stopped(address, PostgresSink(dsn), group))

@@ -14,8 +14,10 @@ from rich.live import Live
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from connectors.base import Sink
 from connectors.ingest import Summary, send
 from connectors.sinks.jsonl import write_sorted
+from connectors.sinks.runner import run_sink
 from connectors.sinks.topic_reader import follow, snapshot
 from connectors.sources.files import Files
 from streams.runner import running, wait_until_processed
@@ -143,6 +145,10 @@ async def run_worker(settings: Settings) -> None:
     async with running(settings) as run:
         console.print(f"investwire worker up on {run.broker}; Ctrl-C or SIGTERM stops it")
         await _stop_event().wait()
+
+
+async def sink_until_stopped(broker: str, sink: Sink, group_id: str) -> None:
+    await run_sink(broker, sink, group_id, _stop_event())
 
 
 async def replay_file(settings: Settings, file: Path, out: Path, timeout: float = 600.0) -> dict[str, int]:
