@@ -1,5 +1,5 @@
-"""Pure aggregation: investment events in, per-region running totals out."""
+"""Pure aggregation: the facts articles state in, per-region running totals out."""
 
-from aggregation.ledger import Contribution, TotalsLedger, contribution_of
+from aggregation.ledger import ArticleState, TotalsLedger, article_facts, contribution_of, merge
 
-__all__ = ["Contribution", "TotalsLedger", "contribution_of"]
+__all__ = ["ArticleState", "TotalsLedger", "article_facts", "contribution_of", "merge"]

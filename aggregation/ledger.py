@@ -1,164 +1,286 @@
-"""Per-region running totals that stay right when events arrive twice.
+"""Per-region running totals as a pure function of the facts the articles state.
 
-The broker delivers at least once (no transactions on the embedded broker), so
-nothing here adds blindly. The ledger keeps one record per fact (`fact_id`) in
-a key-value store (a Faust table in the stream, a dict in tests); the row sums
-are derived from those records and rebuilt from them after a restart or a
-rebalance. Storing a fact twice is a no-op, so a repeated event, or the same
-fact syndicated by another outlet, is counted once.
+The broker delivers at least once and workers crash and rebalance, so nothing here
+depends on how often or in which order anything arrives:
 
-What adds up (EVENTS.md): `signing` and `project` events that are not
-`part_of` a counted batch. A `period_stat` is a figure to date: a row keeps
-the latest one beside its sum and never adds it. Targets and pipelines do not
-touch totals.
+- An article's state (`ArticleState`) is its latest version's facts plus the facts its
+  earlier versions stated and it no longer does; `merge` builds it from any versions in any
+  order, with any repeats, to the same result. A correction therefore replaces what an
+  article said instead of adding to it.
+- A fact stated by several articles (syndicated copies share a `fact_id`) counts once, as
+  its most confident copy states it.
+- A row adds exact integer fen, exists only while some fact fills it, and reports the
+  period figure that is last by period end, then by its own content.
+
+What adds up (EVENTS.md): `signing` and `project` events that are not `part_of` a counted
+batch, confirmed when their confidence reaches `min_confidence`. A `period_stat` is a figure
+to date: kept beside the sums, never added. Targets and pipelines do not touch totals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, MutableMapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
-from schemas.events import FLOW_KINDS, EventKind, InvestmentEvent, Period, RegionRef
-from schemas.totals import PeriodFigure, RegionTotal
+from schemas.events import FLOW_KINDS, EventKind, InvestmentEvent
+from schemas.topics import facts_partition
+from schemas.totals import (
+    ArticleFacts,
+    ArticleVersion,
+    Contribution,
+    PeriodFigure,
+    RegionTotal,
+    to_fen,
+    to_yuan,
+)
 
 
-class Contribution(BaseModel):
-    """What one fact brings to the rows of its region chain."""
-
-    fact_id: str
-    event_id: str
-    kind: EventKind
-    metric: str
-    regions: list[RegionRef]
-    year: int | None
-    value_cny: float
-    project_count: int
-    period: Period | None = None
-    published_at: date | None = None
-    partition: int | None = None
-
-    @property
-    def is_flow(self) -> bool:
-        return self.kind in FLOW_KINDS
-
-
-def contribution_of(event: InvestmentEvent, partition: int | None = None) -> Contribution | None:
-    """The ledger record of an event, or None when the event never touches totals."""
+def contribution_of(event: InvestmentEvent) -> Contribution | None:
+    """What an event brings to the totals, or None when it brings nothing."""
     if event.metric is None or event.amount is None:
         return None
-    if event.kind in FLOW_KINDS and event.part_of:
+    flow = event.kind in FLOW_KINDS
+    if flow and event.part_of:
         return None
-    if event.kind not in FLOW_KINDS and event.kind != EventKind.PERIOD_STAT:
+    if not flow and (event.kind != EventKind.PERIOD_STAT or event.period is None):
         return None
     when = event.event_date or (event.period.end if event.period else None) or event.published_at
     return Contribution(
         fact_id=event.fact_id,
-        event_id=event.event_id,
-        kind=event.kind,
-        metric=event.metric.value,
-        regions=event.region_path or [event.region],
+        flow=flow,
+        metric=event.metric,
+        regions=tuple(event.region_path or [event.region]),
         year=when.year if when else None,
-        value_cny=event.amount.value_cny,
+        value_fen=to_fen(event.amount.value_cny),
         project_count=event.project_count or (1 if event.kind == EventKind.PROJECT else 0),
+        confidence=event.confidence,
         period=event.period,
-        published_at=event.published_at,
-        partition=partition,
     )
 
 
-def _row_keys(c: Contribution) -> Iterator[tuple[str, RegionRef, str]]:
-    years = ["all"] + ([str(c.year)] if c.year else [])
-    for region in c.regions:
-        for year in years:
-            yield RegionTotal.make_key(region.code, c.metric, year), region, year
+def _preferred(c: Contribution) -> tuple[float, str]:
+    """Of two copies of one fact the more confident one counts (then the content decides)."""
+    return (-c.confidence, c.model_dump_json())
 
 
-def _later(a: PeriodFigure, b: PeriodFigure) -> bool:
-    """Whether figure `a` supersedes `b`: it covers a later end, or the same span reported later."""
-    if a.period.end != b.period.end:
-        return a.period.end > b.period.end
-    return (a.published_at or date.min, a.event_id) > (b.published_at or date.min, b.event_id)
+def article_facts(
+    events: Iterable[InvestmentEvent],
+    *,
+    article_id: str,
+    url: str,
+    fetched_at: datetime | None,
+    raw_offset: int,
+    partitions: int,
+) -> list[ArticleFacts]:
+    """One version of an article for every partition of `investment.facts` (index = partition)."""
+    facts: dict[str, Contribution] = {}
+    for event in events:
+        c = contribution_of(event)
+        if c is not None and (c.fact_id not in facts or _preferred(c) < _preferred(facts[c.fact_id])):
+            facts[c.fact_id] = c
+    stated = sorted(facts.values(), key=lambda c: c.fact_id)
+    version = ArticleVersion.of(fetched_at, raw_offset, stated)
+    return [
+        ArticleFacts(
+            article_id=article_id,
+            url=url,
+            version=version,
+            contributions=[c for c in stated if facts_partition(c.regions[0].code, partitions) == p],
+        )
+        for p in range(partitions)
+    ]
 
 
-@dataclass
-class _Row:
-    region: RegionRef
-    metric: str
-    year: str
-    amount_cny: float = 0.0
-    project_count: int = 0
-    event_count: int = 0
-    reported: PeriodFigure | None = None
+class ArticleState(BaseModel):
+    """What the ledger keeps of one article on one partition (the ledger table's value)."""
+
+    article_id: str
+    url: str
+    version: ArticleVersion
+    contributions: list[Contribution]
+    #: every fact an earlier version stated → the row keys it touched there
+    earlier: dict[str, list[str]]
+
+    def withdrawn(self) -> dict[str, list[str]]:
+        """The facts earlier versions stated and the latest does not."""
+        stated = {c.fact_id for c in self.contributions}
+        return {f: keys for f, keys in self.earlier.items() if f not in stated}
 
 
-@dataclass
+def merge(state: ArticleState | None, facts: ArticleFacts) -> ArticleState:
+    """The state after one more version; the same for any order and repeats of the versions."""
+    incoming = sorted(facts.contributions, key=lambda c: c.fact_id)
+    if state is None:
+        return ArticleState(
+            article_id=facts.article_id,
+            url=facts.url,
+            version=facts.version,
+            contributions=incoming,
+            earlier={},
+        )
+    if facts.version == state.version:
+        return state
+    if facts.version.order() > state.version.order():
+        latest, older, version = incoming, state.contributions, facts.version
+    else:
+        latest, older, version = state.contributions, incoming, state.version
+    earlier = dict(state.earlier)
+    for c in older:
+        earlier[c.fact_id] = sorted(set(earlier.get(c.fact_id, [])) | set(c.row_keys()))
+    return ArticleState(
+        article_id=state.article_id,
+        url=state.url,
+        version=version,
+        contributions=latest,
+        earlier=dict(sorted(earlier.items())),
+    )
+
+
 class TotalsLedger:
-    """Facts in `store` (fact_id → Contribution JSON); rows derived from them, and which changed."""
+    """The rows of one partition, kept in step with the states of its articles.
 
-    store: MutableMapping[str, str]
-    rows: dict[str, _Row] = field(default_factory=dict)
-    dirty: set[str] = field(default_factory=set)
+    `dirty` maps each row key changed since it was last sent to a generation number, so a
+    row is forgotten only when the send of that very content succeeded (`sent`).
+    """
 
-    def rebuild(self, owned: Iterable[int] | None = None) -> None:
-        """Recompute every row from the stored facts (only those of `owned` partitions, if given)."""
-        keep = set(owned) if owned is not None else None
-        self.rows.clear()
-        for raw in list(self.store.values()):
-            c = Contribution.model_validate_json(raw)
-            if keep is None or c.partition in keep:
-                self._add(c)
-        self.dirty = set(self.rows)
+    def __init__(self, min_confidence: float) -> None:
+        self.min_confidence = min_confidence
+        self.articles: dict[str, ArticleState] = {}
+        self._copies: dict[str, dict[str, Contribution]] = {}  # fact → article → its copy
+        self._row_facts: dict[str, set[str]] = {}  # row key → facts counted in it
+        self._row_retracted: dict[str, set[str]] = {}  # row key → facts withdrawn from it
+        self.dirty: dict[str, int] = {}
+        self._generation = 0
 
-    def apply(self, contribution: Contribution) -> bool:
-        """Record a fact once; returns False when it was already there."""
-        if contribution.fact_id in self.store:
-            return False
-        self.store[contribution.fact_id] = contribution.model_dump_json()
-        self._add(contribution)
-        return True
+    @classmethod
+    def of(cls, states: Iterable[ArticleState], min_confidence: float) -> TotalsLedger:
+        """A ledger from stored states; every row (and every emptied row, as a tombstone) is dirty."""
+        ledger = cls(min_confidence)
+        for state in states:
+            ledger._replace(None, state)
+        return ledger
 
-    def _add(self, c: Contribution) -> None:
-        for key, region, year in _row_keys(c):
-            row = self.rows.get(key)
-            if row is None:
-                row = self.rows[key] = _Row(region=region, metric=c.metric, year=year)
-            if c.is_flow:
-                row.amount_cny = round(row.amount_cny + c.value_cny, 2)
-                row.project_count += c.project_count
-                row.event_count += 1
-            elif c.period is not None:
-                figure = PeriodFigure(
-                    period=c.period,
-                    value_cny=c.value_cny,
-                    project_count=c.project_count or None,
-                    event_id=c.event_id,
-                    published_at=c.published_at,
-                )
-                if row.reported is None or _later(figure, row.reported):
-                    row.reported = figure
+    def apply(self, facts: ArticleFacts) -> ArticleState | None:
+        """Take one article version; returns the article's new state, or None when nothing changed."""
+        old = self.articles.get(facts.article_id)
+        new = merge(old, facts)
+        if new == old:
+            return None
+        self._replace(old, new)
+        return new
+
+    def _replace(self, old: ArticleState | None, new: ArticleState) -> None:
+        aid = new.article_id
+        for c in old.contributions if old else []:
+            self._set_copy(c.fact_id, aid, None)
+        for c in new.contributions:
+            self._set_copy(c.fact_id, aid, c)
+        for fact, keys in new.withdrawn().items():
+            for key in keys:
+                self._row_retracted.setdefault(key, set()).add(fact)
+                self._touch(key)
+        self.articles[aid] = new
+
+    def _chosen(self, fact: str) -> Contribution | None:
+        copies = self._copies.get(fact)
+        return min(copies.values(), key=_preferred) if copies else None
+
+    def _set_copy(self, fact: str, article: str, copy: Contribution | None) -> None:
+        before = self._chosen(fact)
+        copies = self._copies.setdefault(fact, {})
+        if copy is None:
+            copies.pop(article, None)
+            if not copies:
+                del self._copies[fact]
+        else:
+            copies[article] = copy
+        after = self._chosen(fact)
+        if before == after:
+            return
+        for key in before.row_keys() if before else []:
+            self._row_facts[key].discard(fact)
+            if not self._row_facts[key]:
+                del self._row_facts[key]
+            self._touch(key)
+        for key in after.row_keys() if after else []:
+            self._row_facts.setdefault(key, set()).add(fact)
+            self._touch(key)
+
+    def _touch(self, key: str) -> None:
+        self._generation += 1
+        self.dirty[key] = self._generation
+
+    def rows(self) -> list[RegionTotal]:
+        """Every row that exists, by key."""
+        now = datetime.now(UTC)
+        return [row for key in sorted(self._row_facts) if (row := self.row(key, now)) is not None]
+
+    def row(self, key: str, now: datetime | None = None) -> RegionTotal | None:
+        """The row of `key`, or None when no fact fills it."""
+        facts = self._row_facts.get(key)
+        if not facts:
+            return None
+        code, metric, year = key.split("|")
+        confirmed = unconfirmed = projects = events = pending = 0
+        figures: list[Contribution] = []
+        region = None
+        for fact in sorted(facts):
+            c = self._chosen(fact)
+            assert c is not None, "a row holds only facts some article states"
+            region = region or next(r for r in c.regions if r.code == code)
+            if not c.flow:
+                figures.append(c)
+            elif c.confidence >= self.min_confidence:
+                confirmed += c.value_fen
+                projects += c.project_count
+                events += 1
             else:
-                continue
-            self.dirty.add(key)
-
-    def total(self, key: str, now: datetime | None = None) -> RegionTotal:
-        row = self.rows[key]
+                unconfirmed += c.value_fen
+                pending += 1
+        assert region is not None
+        withdrawn = self._row_retracted.get(key, set())
         return RegionTotal(
             key=key,
-            region=row.region,
-            metric=row.metric,  # type: ignore[arg-type]
-            year=row.year,
-            amount_cny=row.amount_cny,
-            project_count=row.project_count,
-            event_count=row.event_count,
-            reported=row.reported,
+            region=region,
+            metric=metric,  # type: ignore[arg-type]
+            year=year,
+            amount_cny=to_yuan(confirmed),
+            project_count=projects,
+            event_count=events,
+            unconfirmed_cny=to_yuan(unconfirmed),
+            unconfirmed_count=pending,
+            reported=_latest_figure(figures),
+            revised=any(f not in self._copies for f in withdrawn),
             updated_at=now or datetime.now(UTC),
         )
 
-    def take_dirty(self) -> list[RegionTotal]:
-        """The rows changed since the last call, sorted by key."""
+    def pending(self) -> list[tuple[str, int, RegionTotal | None]]:
+        """The changed rows to send (None: delete the row), with the generation to confirm."""
         now = datetime.now(UTC)
-        keys, self.dirty = sorted(self.dirty), set()
-        return [self.total(k, now) for k in keys if k in self.rows]
+        return [(key, gen, self.row(key, now)) for key, gen in sorted(self.dirty.items())]
+
+    def sent(self, key: str, generation: int) -> None:
+        """The row of `key` as of `generation` is on the topic: forget it unless it changed since."""
+        if self.dirty.get(key) == generation:
+            del self.dirty[key]
+
+
+def _latest_figure(figures: list[Contribution]) -> PeriodFigure | None:
+    """The figure with the latest period end; ties go to the longer span, then the larger figure."""
+    ranked = [
+        (c.period.end, -c.period.start.toordinal(), c.value_fen, c.project_count, c.fact_id, c)
+        for c in figures
+        if c.period is not None
+    ]
+    if not ranked:
+        return None
+    best = max(ranked, key=lambda r: r[:5])[5]
+    assert best.period is not None
+    return PeriodFigure(
+        period=best.period,
+        value_cny=to_yuan(best.value_fen),
+        project_count=best.project_count or None,
+        fact_id=best.fact_id,
+    )

@@ -108,6 +108,7 @@ def extractor_rate(payloads: list[bytes]) -> float:
 def _pipeline_worker(broker: str, payloads: list[bytes], out: mp.Queue) -> None:  # type: ignore[type-arg]
     from connectors.sources.files import Record
     from connectors.sources.kafka_producer import produce
+    from schemas.topics import EVENTS, TOTALS
     from streams.runner import running, wait_until_processed
     from streams.settings import Settings
 
@@ -120,8 +121,8 @@ def _pipeline_worker(broker: str, payloads: list[bytes], out: mp.Queue) -> None:
             await produce(broker, records)
             await wait_until_processed(run, len(records), timeout=1800)
             last = max(
-                await _last_timestamp(broker, "investment.totals"),
-                await _last_timestamp(broker, "investment.events"),
+                await _last_timestamp(broker, TOTALS.name),
+                await _last_timestamp(broker, EVENTS.name),
             )
             counts = dict(run.pipeline.counts)
         return {

@@ -9,16 +9,18 @@ from dataclasses import dataclass, field
 
 from extraction.counts import ProjectCount, find_counts
 from extraction.investors import CompanyMention
-from extraction.kind_model import NOT_AN_EVENT, KindModel
+from extraction.kind_model import KindModel
 from extraction.lexicon import Lexicon, lexicon
 from extraction.money import Money, find_money
-from extraction.scope import Stretches, cue_features, stretches
+from extraction.scope import Stretches, Where, cue_features, stretches
 from extraction.sentences import CLAUSE_BREAK, Sentence
 
 #: A single project named after its amount: 总投资16亿元的塌西湖…光伏电站项目.
 _NAMED_AFTER = re.compile(
     r"^(?:人民币)?的(?P<name>[^,;。!?()]{2,40}?(?:项目|基地|产业园|园区|园|城|中心|工厂|厂|小镇|综合体|电站|工程|生产线|酒店|景区|市场|医院|学校))"
 )
+#: 其中,总投资30亿元的高端MEMS智能传感 — a project's name cut off where the page ends.
+_CUT_NAME_AFTER = re.compile(r"^的(?P<name>[^,;。!?()、]{4,40})$")
 _COUNT_START = re.compile(r"^(?:\d+|[一二两三四五六七八九十百千]+)(?:余|多)?(?:个|项|大|批)")
 _COMPANY_AFTER = re.compile(r"^的[^,;。!?]{2,30}?(?:有限公司|集团|公司)")
 #: One item of a list of projects, each with its amount (分别是:A项目,总投资3.1亿;B项目,总投资…).
@@ -39,16 +41,20 @@ _BRACKET_AFTER = re.compile(r"^(?:以上|以下|及以上)?(?:的)?[\u4e00-\u9fa
 _PHASE = re.compile(r"^(?:其中[:,]?)?(?:[一二三四五六七八九1-9]|首)期")
 #: A change against another figure (比上年增加12亿元), not a figure.
 _DELTA = re.compile(r"(增加|增长|减少|下降|提高|增长了|增加了|多出|净增|增收|减收|增幅)$")
+_GOAL_AFTER_QUOTE = re.compile(r"的?(?:年度)?(?:目标|任务)")
 #: Figures summed over several years are not investment events (EVENTS.md).
-_MULTI_YEAR = re.compile(r"(?:[两三四五六七八九十百]|\d{1,2}|多|几)年(?:来|以来|间)|近年来|历年|多年来")
+_MULTI_YEAR = re.compile(
+    r"(?:[两三四五六七八九十百]|\d{1,2}|多|几)年多?(?:来|以来|间)|(?:[两三四五六七八九十]|\d{1,2})年多|近年来|历年|多年来"
+)
 _FENBIE = re.compile(r"分别(?:将|拟|计划)?(?:投资|为|达|是)?")
 _PROJECT_NAME = re.compile(r"[“\"]?([^,;。:“”\"()、]{2,40}?(?:项目|基地|产业园))[”\"]?")
 _NAME_LEAD = re.compile(r"^.*?(?:签约|签订|签署|签约落地|建设|引进|落户|的|了|其中)")
 _GENERIC_NAME = re.compile(
-    r"^(?:该|此|这|本|各|其|一批|一个|多个|新|重点|重大|签约|招商)|^.{0,3}项目$|一个|另外|其他|其余|社会事业|首个|第一"
+    r"^(?:该|此|这|本|各|其|一批|一个|多个|新(?:签约|引进|落地|开工|建)?的?项目|重点|重大|签约|招商)"
+    r"|^.{0,3}项目$|一个|另外|其他|其余|社会事业|首个|第一"
 )
 #: Metric words that say little alone; a qualifier right before them decides (采购金额 is trade).
-_GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额"})
+_GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额", "合同金额", "合同总金额"})
 #: A cheap first look: most sentences name no amount at all.
 _MAY_HOLD_MONEY = re.compile(
     r"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{0,3}?)(?:万|亿|美元|港元|港币|欧元|日元|英镑)"
@@ -93,6 +99,15 @@ def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found
 
 
+def _in_goal_quote(sentence: str, start: int, end: int) -> bool:
+    """下达的“…到位资金212亿元,同比增长15%”的目标任务: the amount is quoted as a goal."""
+    opening = sentence.rfind("“", 0, start)
+    if opening < 0 or "”" in sentence[opening:start]:
+        return False
+    closing = sentence.find("”", end)
+    return closing >= 0 and bool(_GOAL_AFTER_QUOTE.match(sentence, closing + 1))
+
+
 def _clause_tail(text: str) -> str:
     """The text after the last clause break."""
     parts = CLAUSE_BREAK.split(text)
@@ -130,6 +145,8 @@ class SentenceReader:
         ]
         out: list[Candidate] = []
         prev: Candidate | None = None
+        memo: dict[Where, list[str]] = {}
+        paired = self._paired_metrics(text, moneys)
         for i, m in enumerate(moneys):
             lo = moneys[i - 1].end if i else 0
             hi = moneys[i + 1].start if i + 1 < len(moneys) else len(text)
@@ -141,7 +158,7 @@ class SentenceReader:
                 window=(lo, hi),
                 headline=headline,
             )
-            self._read_one(c, text, lo, counts, companies, prev, before, in_plan_quote)
+            self._read_one(c, text, lo, counts, companies, prev, before, in_plan_quote, memo, paired.get(i))
             out.append(c)
             if not c.skip:
                 prev = c
@@ -159,6 +176,8 @@ class SentenceReader:
         prev: Candidate | None,
         before: list[Sentence],
         in_plan_quote: bool,
+        memo: dict[Where, list[str]],
+        paired_metric: str | None,
     ) -> None:
         lex = self.lex
         m = c.money
@@ -208,7 +227,9 @@ class SentenceReader:
             ):
                 kw = qualifier  # 采购金额, 贸易金额: the word before says what the amount is
         metric: str | None
-        if kw is not None:
+        if paired_metric is not None:
+            metric = paired_metric
+        elif kw is not None:
             metric = lex.metric_of[kw.group(0)]
             if metric is None:
                 c.skip = f"not investment ({kw.group(0)})"
@@ -237,7 +258,7 @@ class SentenceReader:
         count = pool[-1] if pool else None
         last_count_end = count.end if count else lo
         # a single project: named after the amount, or 项目/a company between the count and the amount
-        named = _NAMED_AFTER.match(text[m.end : m.end + 48])
+        named = _NAMED_AFTER.match(text[m.end : m.end + 48]) or _CUT_NAME_AFTER.match(text[m.end :])
         counted_after = None
         if named and _COUNT_START.match(named.group("name")):
             # 总金额82亿元的12个项目: the batch, counted after its amount
@@ -306,7 +327,27 @@ class SentenceReader:
             if items >= 2:
                 c.single, c.count, c.copies = True, None, items
         c.subset = bool(re.search(r"其中|包括|包含|签约项目中|个项目中|中,|当中|分别是", text[: m.start]))
-        self._score_kind(c, st, lo, in_plan_quote)
+        self._score_kind(c, st, lo, in_plan_quote, memo)
+
+    def _paired_metrics(self, text: str, moneys: list[Money]) -> dict[int, str]:
+        """实际到位省外资金和实际使用外资分别为862.3亿元和21.6亿美元: the n-th metric named before
+        分别 measures the n-th amount after it (index of the amount → metric)."""
+        out: dict[int, str] = {}
+        for f in re.finditer("分别", text):
+            head = re.split(r"[,;。:]", text[: f.start()])[-1]
+            named = [self.lex.metric_of[k.group(0)] for k in self.lex.metric_re.finditer(head)]
+            metrics = [m for m in named if m is not None]
+            if len(metrics) < 2 or not re.search(r"和|与|及|、", head):
+                continue
+            tail_end = min(
+                (i for i in (text.find(";", f.end()), text.find("。", f.end())) if i >= 0), default=len(text)
+            )
+            after = [i for i, m in enumerate(moneys) if f.end() <= m.start < tail_end]
+            if len(after) >= len(metrics) and not self.lex.metric_re.search(
+                text[f.end() : moneys[after[0]].start]
+            ):
+                out.update(zip(after, metrics, strict=False))
+        return out
 
     @staticmethod
     def _list_length(left: str) -> int:
@@ -331,13 +372,15 @@ class SentenceReader:
                 return name
         return None
 
-    def _score_kind(self, c: Candidate, st: Stretches, lo: int, in_plan_quote: bool) -> None:
+    def _score_kind(
+        self, c: Candidate, st: Stretches, lo: int, in_plan_quote: bool, memo: dict[Where, list[str]]
+    ) -> None:
         """Read the scope features of the amount; the kind model weighs them into a kind."""
         m = c.money
         upto = st.upto
         own = [o for o in self.lex.occasion.finditer(upto) if not _SAME_OCCASION.fullmatch(o.group(0))]
         c.own_occasion = bool(own) and not _SAME_OCCASION.search(upto)
-        feats = cue_features(st)
+        feats = cue_features(st, memo)
         for name, on in (
             ("single", c.single),
             ("count_many", c.count is not None and c.count >= 2),
@@ -352,6 +395,7 @@ class SentenceReader:
             ("foreign_currency", m.currency != "CNY"),
             (f"metric_{c.metric}", True),
             ("first_amount", lo == 0),
+            ("in_goal_quote", _in_goal_quote(st.sentence, m.start, m.end)),
         ):
             if on:
                 feats[name] = 1.0
@@ -367,9 +411,6 @@ class SentenceReader:
         if self.model is None:
             return  # reading features only (to fit the model)
         kind, c.probs = self.model.decide(feats)
-        if kind == NOT_AN_EVENT:
-            c.skip = "not an investment event (kind model)"
-            return
         if kind == "project":
             c.single, c.count = True, None
         elif kind == "signing" and c.single and c.count is None:

@@ -13,7 +13,7 @@ _COUNT_BEFORE = re.compile(
     rf"(?P<n>{_INT}|{CN_NUMERAL})(?P<fz>余|多)?(?:{_UNIT}|大)(?P<mod>(?:“[^”]{{1,12}}”|[^\d,;。:!?、()“”\"\n]){{0,12}}?)(?:项目|合同)"
 )
 _COUNT_AFTER = re.compile(
-    rf"(?:项目|合同)(?:数量|总数|数)?(?:共计|合计|总计|累计|共)?(?:达到|达|为|有)?(?P<n>{_INT}|{CN_NUMERAL})(?P<fz>余|多)?{_UNIT}"
+    rf"(?:项目|合同)(?:协议|合同)?(?:数量|总数|数)?(?:共计|合计|总计|累计|共)?(?:达到|达|为|有)?(?P<n>{_INT}|{CN_NUMERAL})(?P<fz>余|多)?{_UNIT}"
 )
 #: Words that make a count a size bracket (亿元以上项目19个), a breakdown rather than the batch.
 _BRACKET = re.compile(

@@ -2,7 +2,8 @@
 
 `data/kind_model.json` is written by training/fit_kind_model.py from the annotated articles:
 a multinomial logistic regression over the scope features (extraction/scope.py) whose classes
-are the event kinds and `none` (not an investment event), and a second logistic regression that
+are the event kinds (money that is no investment event at all is ruled out before, by the
+context rules of lexicon.toml that EVENTS.md decides), and a second logistic regression that
 turns the kind's probability and how the region was found into the probability that the event
 is right (kind and province). Reading it is a dot product: pure, fast, deterministic.
 """
@@ -11,13 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-NOT_AN_EVENT = "none"
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,24 @@ class KindModel:
     by_kind: dict[str, Linear]
     confidence: Linear
     version: str
+    _columns: dict[str, tuple[float, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = {n for lin in self.by_kind.values() for n in lin.weights}
+        columns = {n: tuple(self.by_kind[k].weights.get(n, 0.0) for k in self.kinds) for n in names}
+        object.__setattr__(self, "_columns", columns)  # every kind's weight of a feature, in one look-up
 
     def probabilities(self, features: dict[str, float]) -> dict[str, float]:
-        scores = {k: self.by_kind[k].score(features) for k in self.kinds}
-        top = max(scores.values())
-        exp = {k: math.exp(s - top) for k, s in scores.items()}
-        total = sum(exp.values())
-        return {k: e / total for k, e in exp.items()}
+        scores = [self.by_kind[k].intercept for k in self.kinds]
+        columns = self._columns
+        for name, value in features.items():
+            column = columns.get(name)
+            if column is not None:
+                scores = [s + value * w for s, w in zip(scores, column, strict=True)]
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        return {k: e / total for k, e in zip(self.kinds, exp, strict=True)}
 
     def decide(self, features: dict[str, float]) -> tuple[str, dict[str, float]]:
         """The most probable kind (ties go to the first listed), with every kind's probability."""

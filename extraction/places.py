@@ -17,7 +17,8 @@ from extraction.investors import CompanyMention
 from extraction.lexicon import Lexicon
 from extraction.regions import Gazetteer, RegionMention
 
-_AWAY = re.compile(r"(来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)$")
+#: Where a delegation went or comes from, also the later places of a list (赴深圳、东莞).
+_AWAY = re.compile(r"(?:来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)(?:[^,;。、赴]{2,8}、){0,4}$")
 _VENUE = re.compile(r"^[^,;。]{0,12}?(举行|举办|召开|开幕|隆重举行)")
 _ORGANIZER = re.compile(r"^(?:人民政府|政府|代表团)?(?:在|赴|于)[^,;。]{1,12}?(举行|举办|召开|开展)")
 _CLAUSE_OPENING = re.compile(r"(?:^|[,;:。、\n]|其中,?|其中:)$")
@@ -42,6 +43,7 @@ class Place:
     code: str
     text: str
     in_company: bool
+    elsewhere: bool = False  # a venue, a destination, a market courted: not whose figure it is
 
 
 @dataclass
@@ -97,7 +99,7 @@ class PlaceReader:
             weights.append((town, 1.0))
         url_places = self.gaz.from_url(url)
         for codes, by_initials in url_places:
-            if not by_initials:
+            if not by_initials and len({c[:2] for c in codes}) == 1:  # only a URL that spells one place
                 weights.append((RegionMention(-1, -1, url, codes, "name"), 3.0))
         level_of = self.lex.level_of
         levels = [(m.start(), m.end(), level_of[m.group(0)]) for m in self.lex.level_re.finditer(text)]
@@ -121,7 +123,8 @@ class PlaceReader:
         for m in found:
             code = self._resolve(m.codes, chain)
             if code and ((chain and code[:2] == chain[0][:2]) or not _never_lands(code, m, text)):
-                places.append(Place(m.start, m.end, code, m.text, in_company(m)))
+                elsewhere = self._standing(m, text) < 1.0 and code not in chain
+                places.append(Place(m.start, m.end, code, m.text, in_company(m), elsewhere))
         return ArticlePlaces(chain=chain or ["000000"], places=places, levels=levels)
 
     @staticmethod
@@ -129,7 +132,7 @@ class PlaceReader:
         """How much a mention says about whose story it is."""
         after = text[m.end : m.end + 24]
         venue = text[max(0, m.start - 1) : m.start] in ("在", "于") and _VENUE.match(after)
-        if venue or _AWAY.search(text[max(0, m.start - 4) : m.start]):
+        if venue or _AWAY.search(text[max(0, m.start - 40) : m.start]):
             return 0.3  # where a delegation went, or the venue of an event
         if _QUALIFIER.match(text, m.start - 1) and m.start >= 1:
             return 0.3  # 浙江(广东)洽谈会: the market an event courts, not its region
@@ -235,7 +238,9 @@ class PlaceReader:
         """A place that opens a clause since the last amount (;绵阳市新签约项目110个,投资额820亿元),
         wherever it lies: the subject of the figure."""
         inside = [
-            p for p in places.places if text_start <= p.start and p.end <= text_end and not p.in_company
+            p
+            for p in places.places
+            if text_start <= p.start and p.end <= text_end and not p.in_company and not p.elsewhere
         ]
         found = []
         for i, p in enumerate(inside):
@@ -251,7 +256,7 @@ class PlaceReader:
         deeper: list[tuple[int, str]] = []
         named: list[tuple[int, str]] = []
         for p in places.places:
-            if text_start <= p.start and p.end <= text_end and not p.in_company:
+            if text_start <= p.start and p.end <= text_end and not p.in_company and not p.elsewhere:
                 rel = self.relation(p.code, chain)
                 if rel == "deeper":
                     deeper.append((p.start, p.code))
@@ -286,6 +291,10 @@ class PlaceReader:
                 if not (lo <= p.start and p.end <= hi):
                     continue
                 rel = self.relation(p.code, chain)
+                if rel == "other" and len(chain) >= 3 and self.gaz.is_within(p.code, chain[-2]):
+                    rel = (
+                        "deeper"  # a sibling of a home county, inside the reporting city (湘西州: 龙山, 花垣)
+                    )
                 cue = bool(_LOCATION_CUE.search(text[max(0, p.start - 3) : p.start])) and (
                     bool(_BUILD_AFTER.match(text[p.end : p.end + 4]))
                     or "在" not in text[max(0, p.start - 1) : p.start]

@@ -41,6 +41,7 @@ STRUCTURAL = (
     "metric_funds_in_place",
     "metric_fdi_utilized",
     "first_amount",
+    "in_goal_quote",
 )
 
 
@@ -64,7 +65,8 @@ class Stretches:
     around: str  # a few characters either side, the amount itself marked 【…】
 
     def get(self, where: Where) -> str:
-        return str(getattr(self, where))
+        text: str = getattr(self, where)
+        return text
 
 
 def stretches(sentence: str, lo: int, start: int, end: int, before: list[str]) -> Stretches:
@@ -85,12 +87,21 @@ def stretches(sentence: str, lo: int, start: int, end: int, before: list[str]) -
 
 
 @cache
+def _cue_file() -> dict[str, dict[str, dict[str, object]]]:
+    return tomllib.loads(resources.files("extraction").joinpath("data/cues.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def cues() -> tuple[Cue, ...]:
-    raw = tomllib.loads(resources.files("extraction").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    out = []
-    for name, spec in raw.items():
-        out.append(Cue(name, where_of(f"cue {name}", spec["where"]), re.compile(spec["pattern"])))
-    return tuple(out)
+    return tuple(
+        Cue(name, where_of(f"cue {name}", str(spec["where"])), re.compile(str(spec["pattern"])))
+        for name, spec in _cue_file()["cue"].items()
+    )
+
+
+def priors() -> dict[str, dict[str, float]]:
+    """Feature → kind → the weight the fit starts from (EVENTS.md's decided cases)."""
+    return {f: {k: float(str(w)) for k, w in by_kind.items()} for f, by_kind in _cue_file()["prior"].items()}
 
 
 def feature_names() -> tuple[str, ...]:
@@ -103,6 +114,26 @@ def where_of(name: str, where: str) -> Where:
     return cast(Where, where)
 
 
-def cue_features(s: Stretches) -> dict[str, float]:
-    """The cues that fire on these stretches (absent ones are 0)."""
-    return {c.name: 1.0 for c in cues() if c.pattern.search(s.get(c.where))}
+@cache
+def _cues_by_stretch() -> tuple[tuple[Where, tuple[Cue, ...]], ...]:
+    return tuple((w, tuple(c for c in cues() if c.where == w)) for w in _WHERE)
+
+
+#: Stretches that are the same for every amount of a sentence.
+_PER_SENTENCE: frozenset[Where] = frozenset({"sentence", "before"})
+
+
+def cue_features(s: Stretches, sentence_memo: dict[Where, list[str]] | None = None) -> dict[str, float]:
+    """The cues that fire on these stretches (absent ones are 0); an empty stretch fires none.
+    `sentence_memo` keeps what the per-sentence stretches fired for the sentence's other amounts."""
+    out: dict[str, float] = {}
+    for where, group in _cues_by_stretch():
+        fired = sentence_memo.get(where) if sentence_memo is not None else None
+        if fired is None:
+            text = s.get(where)
+            fired = [c.name for c in group if text and c.pattern.search(text)]
+            if sentence_memo is not None and where in _PER_SENTENCE:
+                sentence_memo[where] = fired
+        for name in fired:
+            out[name] = 1.0
+    return out

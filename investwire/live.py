@@ -20,6 +20,7 @@ from connectors.sinks.jsonl import write_sorted
 from connectors.sinks.runner import run_sink
 from connectors.sinks.topic_reader import follow, snapshot
 from connectors.sources.files import Files
+from schemas.topics import DEADLETTER, EVENTS, TOTALS
 from streams.runner import running, wait_until_processed
 from streams.settings import Settings
 
@@ -107,7 +108,7 @@ async def run_live(settings: Settings, paths: list[Path], once: bool = False) ->
         console.print(summary.line())
         if once:
             await wait_until_processed(run, summary.sent)
-            rows = await snapshot(run.broker, "investment.totals")
+            rows = await snapshot(run.broker, TOTALS.name)
             Console().print(totals_table(rows))
             return
         live_rows: dict[str, dict[str, Any]] = {}
@@ -116,7 +117,7 @@ async def run_live(settings: Settings, paths: list[Path], once: bool = False) ->
         async def watch() -> None:
             import json
 
-            async for key, value in follow(run.broker, "investment.totals"):
+            async for key, value in follow(run.broker, TOTALS.name):
                 live_rows[key] = json.loads(value)
 
         watcher = asyncio.create_task(watch())
@@ -144,7 +145,7 @@ def _stop_event() -> asyncio.Event:
 async def run_worker(settings: Settings) -> None:
     async with running(settings) as run:
         console.print(f"investwire worker up on {run.broker}; Ctrl-C or SIGTERM stops it")
-        await _stop_event().wait()
+        await run.serve(_stop_event())
 
 
 async def sink_until_stopped(broker: str, sink: Sink, group_id: str) -> None:
@@ -155,9 +156,9 @@ async def replay_file(settings: Settings, file: Path, out: Path, timeout: float 
     async with running(settings, fresh_broker=True) as run:
         summary = await ingest_paths(run.broker, [file])
         await wait_until_processed(run, summary.sent, timeout=timeout)
-        events = await snapshot(run.broker, "investment.events")
-        totals = await snapshot(run.broker, "investment.totals")
-        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
+        events = await snapshot(run.broker, EVENTS.name)
+        totals = await snapshot(run.broker, TOTALS.name)
+        dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
     write_sorted(events, out / "events.jsonl")
     write_sorted(totals, out / "totals.jsonl")
     write_sorted(dead, out / "deadletter.jsonl")

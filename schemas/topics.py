@@ -1,66 +1,113 @@
-"""Every topic investwire reads or writes: name, key, value model, partitions, compaction."""
+"""Every topic investwire reads or writes, declared once: name, key, value model, partitions, config.
+
+The app, `ensure_topics`, the readers, the sinks and the compose file's topic creation
+(`python -m streams.admin`) all take topics from here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from schemas.articles import Article, RawArticle
-from schemas.deadletter import DeadLetter
+from schemas.deadletter import DEADLETTER_MAX_BYTES, DeadLetter
 from schemas.events import InvestmentEvent
-from schemas.totals import RegionTotal
+from schemas.totals import ArticleFacts, RegionTotal
+
+#: Largest record on the article topics (a crawled page; ingest refuses more, see the settings).
+ARTICLE_MAX_BYTES = 10_485_760
 
 
 @dataclass(frozen=True)
 class TopicSpec:
     name: str
     key: str
-    value: type[BaseModel]
-    compacted: bool = False
-    internal: bool = False
-    description: str = ""
+    value: type[BaseModel] | None
+    description: str
+    config: dict[str, str] = field(default_factory=dict)
+    #: fixed partition count; None: INVESTWIRE_PARTITIONS
+    partitions: int | None = None
 
+    @property
+    def compacted(self) -> bool:
+        return self.config.get("cleanup.policy") == "compact"
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.config.get("max.message.bytes", 1_048_576))
+
+
+RAW = TopicSpec(
+    "articles.raw",
+    key="url",
+    value=RawArticle,
+    description="crawled pages as sent by crawlers; anything that is not a valid RawArticle "
+    "is refused to articles.deadletter",
+    config={"max.message.bytes": str(ARTICLE_MAX_BYTES)},
+)
+NORMALIZED = TopicSpec(
+    "articles.normalized",
+    key="article_id",
+    value=Article,
+    description="validated articles with their main text; header raw-offset: the article's offset "
+    "in articles.raw",
+    config={"max.message.bytes": str(ARTICLE_MAX_BYTES)},
+)
+EVENTS = TopicSpec(
+    "investment.events",
+    key="event_id",
+    value=InvestmentEvent,
+    description="one record per investment event (EVENTS.md), deterministic ids",
+)
+FACTS = TopicSpec(
+    "investment.facts",
+    key="article_id",
+    value=ArticleFacts,
+    description="every version of every article on every partition, with the facts of the provinces "
+    "that partition owns (facts_partition); what the totals ledger reads",
+)
+TOTALS = TopicSpec(
+    "investment.totals",
+    key="REGION_CODE|METRIC|YEAR",
+    value=RegionTotal,
+    description="running totals per region, metric and year; the last record per key is the state, "
+    "a null value deletes the row",
+    config={"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1"},
+)
+DEADLETTER = TopicSpec(
+    "articles.deadletter",
+    key="source key",
+    value=DeadLetter,
+    description="refused input with the stage and the reason",
+    config={"max.message.bytes": str(DEADLETTER_MAX_BYTES), "retention.ms": "-1"},
+)
+PROBE = TopicSpec(
+    "investwire.probe",
+    key="none",
+    value=None,
+    description="a few records written at each worker start to learn how the broker answers ListOffsets",
+    partitions=1,
+)
 
 TOPICS: dict[str, TopicSpec] = {
-    spec.name: spec
-    for spec in (
-        TopicSpec(
-            "articles.raw",
-            key="url",
-            value=RawArticle,
-            description="crawled pages as sent by crawlers; anything that is not a valid RawArticle "
-            "is refused to articles.deadletter",
-        ),
-        TopicSpec(
-            "articles.normalized",
-            key="article_id",
-            value=Article,
-            internal=True,
-            description="validated articles with their main text, simplified and half-width",
-        ),
-        TopicSpec(
-            "investment.events",
-            key="event_id",
-            value=InvestmentEvent,
-            description="one record per investment event (EVENTS.md), deterministic ids",
-        ),
-        TopicSpec(
-            "investment.totals",
-            key="REGION_CODE|METRIC|YEAR",
-            value=RegionTotal,
-            compacted=True,
-            description="running totals per region, metric and year; the last record per key is the state",
-        ),
-        TopicSpec(
-            "articles.deadletter",
-            key="source key",
-            value=DeadLetter,
-            description="refused input with the stage and the reason",
-        ),
-    )
+    spec.name: spec for spec in (RAW, NORMALIZED, EVENTS, FACTS, TOTALS, DEADLETTER, PROBE)
 }
+
+#: The Faust table of the totals ledger; its changelog is `changelog_topic(app_id)`.
+LEDGER_TABLE = "totals-ledger"
+
+
+def changelog_topic(app_id: str) -> str:
+    """Faust's name for the ledger table's changelog."""
+    return f"{app_id}-{LEDGER_TABLE}-changelog"
+
+
+def facts_partition(region_code: str, partitions: int) -> int:
+    """The partition of `investment.facts`, and so the worker, that owns a province's rows."""
+    return zlib.crc32(region_code[:2].encode()) % partitions
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -74,10 +121,5 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             "value": spec.value.model_json_schema(),
         }
         for name, spec in TOPICS.items()
+        if spec.value is not None
     }
-
-
-RAW = TOPICS["articles.raw"]
-EVENTS = TOPICS["investment.events"]
-TOTALS = TOPICS["investment.totals"]
-DEADLETTER = TOPICS["articles.deadletter"]

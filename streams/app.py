@@ -1,52 +1,66 @@
-"""The Faust app: raw article → normalized article → events → per-region totals.
+"""The Faust app: raw article → normalized article → events and facts → per-region totals.
 
     articles.raw ──normalize──▶ articles.normalized ──extract──▶ investment.events
-         │                                                         │ group_by province
-         └──────────▶ articles.deadletter ◀────────────────────────┤
-                                                              totals (ledger table)
-                                                                   ▼
-                                                           investment.totals
+         │           (process pool)          │        (process pool)
+         │                                   └──▶ investment.facts (every partition)
+         ▼                                                │ totals (ledger table)
+    articles.deadletter ◀─────────────────────────────────┤
+                                                          ▼
+                                                  investment.totals
 
-Agents are thin: decode, call the pure code (extraction, aggregation), produce.
-Anything that cannot be read goes to the dead-letter topic with its stage and
-reason, and the worker carries on.
+Agents are thin: decode, call the pure code (extraction in worker processes, aggregation
+here), produce. Anything that cannot be read goes to the dead-letter topic with its stage
+and reason, and the worker carries on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections import Counter
+import time
+from collections import Counter, defaultdict
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import faust
 from faust.types import EventT
 
-from aggregation import TotalsLedger, contribution_of
-from extraction import Extractor, UnreadableArticleError, to_article
-from schemas import Article, DeadLetter, InvestmentEvent, RejectedInput, parse_raw_article
+from aggregation import ArticleState, TotalsLedger, article_facts
+from extraction import Extractor, UnreadableArticleError
+from schemas import Article, DeadLetter, RejectedInput
+from schemas.topics import (
+    ARTICLE_MAX_BYTES,
+    DEADLETTER,
+    EVENTS,
+    FACTS,
+    LEDGER_TABLE,
+    NORMALIZED,
+    RAW,
+    TOTALS,
+    TopicSpec,
+)
+from schemas.totals import ArticleFacts
+from streams.cpu import CpuPool
+from streams.probe import BrokerTraits
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: The repartition stream's name: events regrouped so that one partition owns each province.
-BY_PROVINCE = "by-province"
-
-
-def province_key(value: bytes) -> bytes:
-    """Repartition key of an event: its province, so a region's rows live on one partition."""
-    try:
-        return InvestmentEvent.model_validate_json(value).region.code[:2].encode()
-    except ValueError:
-        return b"??"
+#: Header of an articles.normalized record: the article's offset in articles.raw (its version).
+RAW_OFFSET_HEADER = "raw-offset"
 
 
 class Pipeline:
     """One worker's Faust app, its topics, agents, ledger table and counters."""
 
-    def __init__(self, settings: Settings, broker: str, extractor: Extractor | None = None) -> None:
+    def __init__(
+        self, settings: Settings, broker: str, traits: BrokerTraits, extractor: Extractor | None = None
+    ) -> None:
         self.settings = settings
-        self.extractor = extractor or Extractor()
         self.counts: Counter[str] = Counter()
+        self.cpu = CpuPool(settings.cpu_processes, extractor or Extractor(), settings.max_message_bytes)
+        single_batches = settings.changelog_single_message_batches
+        consistency_check = settings.recovery_consistency_check
         self.app = faust.App(
             settings.app_id,
             broker=f"kafka://{broker}",
@@ -60,47 +74,89 @@ class Pipeline:
             broker_commit_interval=settings.commit_interval,
             consumer_auto_offset_reset="earliest",
             processing_guarantee=settings.processing_guarantee,
-            recovery_consistency_check=not (settings.embedded and settings.store.startswith("rocksdb")),
+            recovery_consistency_check=traits.exact_list_offsets
+            if consistency_check is None
+            else consistency_check,
             web_enabled=settings.web_enabled,
             web_port=settings.web_port,
-            # a refused message travels whole to the dead-letter topic (base64 makes it a third larger)
-            producer_max_request_size=settings.max_message_bytes * 2 + 65_536,
-            producer_max_batch_size=1 if settings.single_message_batches() else 16_384,
+            producer_max_request_size=ARTICLE_MAX_BYTES,
+            producer_max_batch_size=1
+            if (not traits.exact_list_offsets if single_batches is None else single_batches)
+            else 16_384,
         )
-        self.raw = self._topic("articles.raw")
-        self.normalized = self._topic("articles.normalized", internal=True)
-        self.events = self._topic("investment.events")
-        self.totals = self._topic("investment.totals", config={"cleanup.policy": "compact"})
-        self.deadletter = self._topic(
-            "articles.deadletter", config={"max.message.bytes": settings.max_message_bytes * 2 + 65_536}
-        )
+        self.raw = self._topic(RAW)
+        self.normalized = self._topic(NORMALIZED)
+        self.events = self._topic(EVENTS)
+        self.facts = self._topic(FACTS)
+        self.totals = self._topic(TOTALS)
+        self.deadletter = self._topic(DEADLETTER)
         self.ledger_table = self.app.Table(
-            "totals-ledger",
-            schema=faust.Schema(key_serializer="json", value_serializer="raw"),
+            LEDGER_TABLE,
+            key_type=str,
+            value_type=bytes,  # raw: the ArticleState JSON, in the changelog and on recovery alike
             partitions=settings.partitions,
         )
-        self.ledger = TotalsLedger(store=self.ledger_table)
-        self._stale = True
+        #: ledgers of the partitions this worker owns, rebuilt from the table after each rebalance
+        self.ledgers: dict[int, TotalsLedger] = {}
+        self.ready = False
+        #: when the running rebalance (table recovery included) began; None when there is none
+        self.rebalancing_since: float | None = time.monotonic()
+        self._publishing = asyncio.Lock()
         self._register()
 
     # -- wiring ------------------------------------------------------------------------
 
-    def _topic(self, name: str, internal: bool = False, config: dict[str, Any] | None = None) -> faust.TopicT:
+    def _topic(self, spec: TopicSpec) -> faust.TopicT:
         """Topics carry bytes; the pydantic models of schemas/ encode and decode them."""
         return self.app.topic(
-            name, key_serializer="raw", value_serializer="raw", internal=internal, config=config or {}
+            spec.name,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=spec.partitions or self.settings.partitions,
+            config=spec.config,
         )
 
     def _register(self) -> None:
-        app = self.app
-        app.agent(self.raw, name="normalize")(self._normalize)
-        app.agent(self.normalized, name="extract")(self._extract)
-        app.agent(self.events, name="totals")(self._totals)
+        app, n = self.app, self.settings.cpu_processes
+        app.agent(self.raw, name="normalize", concurrency=n)(self._normalize)
+        app.agent(self.normalized, name="extract", concurrency=n)(self._extract)
+        app.agent(self.facts, name="totals")(self._totals)
         app.timer(interval=self.settings.totals_publish_interval, name="publish-totals")(self.publish_totals)
-        app.on_rebalance_complete.connect(self._on_rebalance)  # type: ignore[arg-type]
+        app.on_partitions_revoked.connect(self._on_revoked)  # type: ignore[arg-type]
+        app.on_rebalance_complete.connect(self._on_rebalance_complete)  # type: ignore[arg-type]
 
-    async def _on_rebalance(self, sender: Any, **kwargs: Any) -> None:
-        self._stale = True  # rows are rebuilt from the recovered ledger before the next event
+    async def start(self) -> None:
+        await self.cpu.start()  # fork the processes before the app starts its threads
+        await self.app.start()
+
+    async def stop(self) -> None:
+        try:
+            await self.app.stop()
+        finally:
+            self.cpu.stop()
+
+    async def _on_revoked(self, sender: Any, *args: Any, **kwargs: Any) -> None:
+        """No row is published from here until the rows of the new assignment are rebuilt."""
+        async with self._publishing:
+            self.ready = False
+            self.ledgers.clear()
+            self.rebalancing_since = time.monotonic()
+
+    async def _on_rebalance_complete(self, sender: Any, *args: Any, **kwargs: Any) -> None:
+        async with self._publishing:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Rows of the owned partitions from the recovered table (keys `PARTITION|ARTICLE_ID`)."""
+        owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == FACTS.name}
+        states: dict[int, list[ArticleState]] = defaultdict(list)
+        for key, raw in list(self.ledger_table.items()):
+            partition = int(str(key).split("|", 1)[0])
+            if partition in owned:
+                states[partition].append(ArticleState.model_validate_json(raw))
+        self.ledgers = {p: TotalsLedger.of(states[p], self.settings.min_confidence) for p in owned}
+        self.ready = True
+        self.rebalancing_since = None
 
     async def _dead(self, ev: EventT, stage: str, reason: str) -> None:
         msg = ev.message
@@ -109,6 +165,7 @@ class Pipeline:
             stage=stage,
             reason=reason,
             source_topic=msg.topic,
+            max_bytes=DEADLETTER.max_bytes,
             partition=msg.partition,
             offset=msg.offset,
             key=msg.key,
@@ -122,64 +179,91 @@ class Pipeline:
         async for ev in stream.events():
             self.counts["articles.in"] += 1
             try:
-                article = to_article(parse_raw_article(ev.message.value, self.settings.max_message_bytes))
+                article = await self.cpu.normalize(ev.message.value)
             except (RejectedInput, UnreadableArticleError) as e:
                 await self._dead(ev, "normalize", str(e))
+            except BrokenProcessPool as e:
+                await self.app.crash(e)
+                raise
             except Exception as e:  # a bug must not stop the worker: the message is kept with it
                 log.exception("normalize failed")
                 await self._dead(ev, "normalize", f"{type(e).__name__}: {e}")
             else:
                 self.counts["articles.normalized"] += 1
                 await self.normalized.send(
-                    key=article.article_id.encode(), value=article.model_dump_json().encode()
+                    key=article.article_id.encode(),
+                    value=article.model_dump_json().encode(),
+                    headers={RAW_OFFSET_HEADER: str(ev.message.offset).encode()},
                 )
 
     async def _extract(self, stream: faust.StreamT[bytes]) -> None:
         async for ev in stream.events():
             try:
                 article = Article.model_validate_json(ev.message.value or b"")
-                found = self.extractor.extract(article)
+                found = await self.cpu.extract(article)
+            except BrokenProcessPool as e:
+                await self.app.crash(e)
+                raise
             except Exception as e:  # the extractor must never take the worker down
                 log.exception("extract failed")
                 await self._dead(ev, "extract", f"{type(e).__name__}: {e}")
-            else:
-                self.counts["articles.extracted"] += 1
-                for event in found:
-                    self.counts["events.out"] += 1
-                    await self.events.send(
-                        key=event.event_id.encode(), value=event.model_dump_json().encode()
-                    )
+                continue
+            self.counts["articles.extracted"] += 1
+            for event in found:
+                self.counts["events.out"] += 1
+                await self.events.send(key=event.event_id.encode(), value=event.model_dump_json().encode())
+            headers = dict(ev.message.headers or {})
+            versions = article_facts(
+                found,
+                article_id=article.article_id,
+                url=article.url,
+                fetched_at=article.fetched_at,
+                raw_offset=int(headers.get(RAW_OFFSET_HEADER, b"-1")),
+                partitions=self.settings.partitions,
+            )
+            for partition, facts in enumerate(versions):
+                await self.facts.send(
+                    key=article.article_id.encode(),
+                    value=facts.model_dump_json().encode(),
+                    partition=partition,
+                )
 
     async def _totals(self, stream: faust.StreamT[bytes]) -> None:
-        async for ev in stream.group_by(province_key, name=BY_PROVINCE).events():
-            if self._stale:
+        async for ev in stream.events():
+            if not self.ready:
                 self._rebuild()
             try:
-                event = InvestmentEvent.model_validate_json(ev.message.value or b"")
+                facts = ArticleFacts.model_validate_json(ev.message.value or b"")
             except ValueError as e:
-                await self._dead(ev, "totals", f"not an investment event: {e}")
+                await self._dead(ev, "totals", f"not an article's facts: {e}")
                 continue
-            contribution = contribution_of(event, partition=ev.message.partition)
-            if contribution is not None:
-                applied = self.ledger.apply(contribution)
-                self.counts["facts.applied" if applied else "facts.repeated"] += 1
-            self.counts["events.totalled"] += 1
-
-    def _rebuild(self) -> None:
-        changelog = self.ledger_table.changelog_topic.get_topic_name()
-        owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == changelog}
-        self.ledger.rebuild(owned)
-        self._stale = False
+            partition = ev.message.partition
+            ledger = self.ledgers.setdefault(partition, TotalsLedger(self.settings.min_confidence))
+            state = ledger.apply(facts)
+            self.counts["versions.applied" if state else "versions.repeated"] += 1
+            if state is not None:
+                self.ledger_table[f"{partition}|{facts.article_id}"] = state.model_dump_json().encode()
 
     async def publish_totals(self) -> int:
-        """Send the rows that changed since the last call; returns how many."""
-        rows = self.ledger.take_dirty()
-        for row in rows:
-            await self.totals.send(key=row.key.encode(), value=row.model_dump_json().encode())
-        self.counts["totals.published"] += len(rows)
-        return len(rows)
+        """Send the changed rows of the owned partitions (a null value deletes a row); a row is
+        forgotten only once the broker acknowledged it. Returns how many were sent."""
+        async with self._publishing:
+            if not self.ready:
+                return 0
+            pending = [(ledger, item) for ledger in self.ledgers.values() for item in ledger.pending()]
+            futures = [
+                await self.totals.send(
+                    key=key.encode(), value=row.model_dump_json().encode() if row is not None else None
+                )
+                for _ledger, (key, _gen, row) in pending
+            ]
+            await asyncio.gather(*futures)
+            for ledger, (key, gen, _row) in pending:
+                ledger.sent(key, gen)
+        self.counts["totals.published"] += len(pending)
+        return len(pending)
 
     @property
     def idle(self) -> bool:
-        """Nothing waiting to be published (used with consumer lag to tell when a replay is done)."""
-        return not self.ledger.dirty
+        """Rows rebuilt and nothing waiting to be published (with zero lag: a replay is done)."""
+        return self.ready and not any(ledger.dirty for ledger in self.ledgers.values())

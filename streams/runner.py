@@ -1,5 +1,5 @@
-"""Start a broker (when none is configured) and a worker in this process, and tell when
-everything fed in has been processed.
+"""Start a broker (when none is configured) and a worker in this process, watch that the
+worker stays healthy, and tell when everything fed in has been processed.
 """
 
 from __future__ import annotations
@@ -11,16 +11,24 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
 from extraction import Extractor
-from schemas import TOPICS
-from streams.app import BY_PROVINCE, Pipeline
+from schemas.topics import FACTS, NORMALIZED, RAW
+from streams.admin import ensure_topics
+from streams.app import Pipeline
 from streams.embedded_broker import EmbeddedBroker
 from streams.lag import group_lag
+from streams.probe import probe
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: Longest wait for the app to stop; a worker that cannot stop must still exit.
+STOP_TIMEOUT = 30.0
+
+
+class WorkerFailedError(RuntimeError):
+    """The worker cannot go on (crashed, or its recovery did not finish in time): exit non-zero
+    so that a supervisor restarts it."""
 
 
 @dataclass
@@ -29,34 +37,41 @@ class Running:
     broker: str
     embedded: bool
 
+    async def watch(self) -> None:
+        """Return never; raise WorkerFailedError as soon as the worker cannot go on."""
+        p = self.pipeline
+        while True:
+            if p.app.crashed:
+                raise WorkerFailedError(f"the worker crashed: {p.app.crash_reason!r}")
+            since = p.rebalancing_since
+            if since is not None and time.monotonic() - since > p.settings.recovery_timeout:
+                raise WorkerFailedError(
+                    f"rebalance and table recovery did not finish within {p.settings.recovery_timeout:.0f} s"
+                )
+            await asyncio.sleep(0.5)
 
-async def ensure_topics(broker: str, partitions: int) -> None:
-    """Create the public topics with the configured partitions (compaction where declared)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=broker)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        wanted = [
-            NewTopic(
-                name,
-                num_partitions=partitions,
-                replication_factor=1,
-                topic_configs={"cleanup.policy": "compact"} if spec.compacted else {},
-            )
-            for name, spec in TOPICS.items()
-            if name not in existing
-        ]
-        if wanted:
-            await admin.create_topics(wanted)
-    finally:
-        await admin.close()
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set; raise WorkerFailedError if the worker fails first."""
+        watcher = asyncio.create_task(self.watch())
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({watcher, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopper.cancel()
+            watcher.cancel()
+        if watcher.done() and not watcher.cancelled() and watcher.exception() is not None:
+            raise watcher.exception()  # type: ignore[misc]
 
 
 @contextlib.asynccontextmanager
 async def running(
     settings: Settings, fresh_broker: bool = False, extractor: Extractor | None = None
 ) -> AsyncIterator[Running]:
-    """A worker on the configured broker, or on an embedded one started (and stopped) for it."""
+    """A worker on the configured broker, or on an embedded one started (and stopped) for it.
+
+    On a normal exit the changed rows are published and the producer flushed; an error there
+    is raised, not swallowed.
+    """
     broker_proc: EmbeddedBroker | None = None
     address = settings.broker
     if address is None or fresh_broker:
@@ -65,46 +80,41 @@ async def running(
         settings = settings.model_copy(update={"broker": None})
     try:
         await ensure_topics(address, settings.partitions)
-        pipeline = Pipeline(settings, address, extractor)
-        await pipeline.app.start()
+        traits = await probe(address)
+        log.info("broker %s: %s", address, traits)
+        pipeline = Pipeline(settings, address, traits, extractor)
+        await pipeline.start()
         try:
             yield Running(pipeline, address, broker_proc is not None)
-        finally:
-            with contextlib.suppress(Exception):
+            if not pipeline.app.crashed:
                 await pipeline.publish_totals()
                 await pipeline.app.producer.flush()
-            await pipeline.app.stop()
+        finally:
+            await asyncio.wait_for(pipeline.stop(), timeout=STOP_TIMEOUT)
     finally:
         if broker_proc is not None:
             broker_proc.stop()
 
 
-async def consumed_topics(broker: str, app_id: str) -> list[str]:
-    """The topics the worker's group reads, the repartition topic included."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=broker)
-    await admin.start()
-    try:
-        names = await admin.list_topics()
-    finally:
-        await admin.close()
-    internal = [n for n in names if n.startswith(app_id) and n.endswith(f"{BY_PROVINCE}-repartition")]
-    return ["articles.raw", "articles.normalized", "investment.events", *internal]
+#: What the worker group reads; its lag says how far processing is behind the input.
+CONSUMED = [RAW.name, NORMALIZED.name, FACTS.name]
 
 
 async def wait_until_processed(run: Running, expected_articles: int, timeout: float = 300.0) -> None:
     """Block until the worker has read every article and committed every offset it owes.
 
-    Not a sleep: it watches the group's lag on every topic it reads (committed
-    offset against the fetch high-water mark), then flushes the totals rows and
-    the producer, and checks once more.
+    Not a sleep: it watches the group's lag on every topic it reads (committed offset
+    against the fetch high-water mark), then flushes the totals rows and the producer, and
+    checks once more.
     """
     p = run.pipeline
     deadline = time.monotonic() + timeout
     settled = 0
     while time.monotonic() < deadline:
+        if p.app.crashed:
+            raise WorkerFailedError(f"the worker crashed: {p.app.crash_reason!r}")
         if p.counts["articles.in"] >= expected_articles:
-            topics = await consumed_topics(run.broker, p.settings.app_id)
-            lag = await group_lag(run.broker, p.settings.app_id, topics)
+            lag = await group_lag(run.broker, p.settings.app_id, CONSUMED)
             if sum(lag.values()) == 0:
                 await p.publish_totals()
                 await p.app.producer.flush()

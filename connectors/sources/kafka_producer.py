@@ -1,14 +1,19 @@
-"""Send article records into `articles.raw`."""
+"""Send article records into `articles.raw`, counting a record as sent only once the broker
+acknowledged it."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaProducer
 
 from connectors.sources.files import Record
+from schemas.topics import ARTICLE_MAX_BYTES, RAW
 
-RAW_TOPIC = "articles.raw"
+#: Sends awaiting their acknowledgement at once; more wait (memory stays bounded).
+MAX_IN_FLIGHT = 1_000
 
 
 async def produce(
@@ -16,27 +21,45 @@ async def produce(
     records: Iterable[Record],
     on_sent: Callable[[Record], None] | None = None,
     on_refused: Callable[[Record, Exception], None] | None = None,
-    max_request_size: int = 8_000_000,
+    max_request_size: int = ARTICLE_MAX_BYTES,
 ) -> tuple[int, int]:
-    """Send every record, keyed by url; returns (sent, refused by the broker or client)."""
+    """Send every record, keyed by url; returns (acknowledged, refused by the client or broker)."""
     producer = AIOKafkaProducer(
         bootstrap_servers=broker, linger_ms=20, max_batch_size=256 * 1024, max_request_size=max_request_size
     )
     await producer.start()
     sent = refused = 0
+    in_flight: deque[tuple[Record, asyncio.Future[object]]] = deque()
+
+    async def settle_oldest() -> None:
+        nonlocal sent, refused
+        record, ack = in_flight.popleft()
+        try:
+            await ack
+        except Exception as e:  # the broker refused it: counted and shown
+            refused += 1
+            if on_refused:
+                on_refused(record, e)
+        else:
+            sent += 1
+            if on_sent:
+                on_sent(record)
+
     try:
         for record in records:
             try:
-                await producer.send(RAW_TOPIC, key=record.key, value=record.value)
-            except Exception as e:  # a message the client or broker cannot take is counted and shown
+                ack = await producer.send(RAW.name, key=record.key, value=record.value)
+            except Exception as e:  # the client refused it (too large, …)
                 refused += 1
                 if on_refused:
                     on_refused(record, e)
                 continue
-            sent += 1
-            if on_sent:
-                on_sent(record)
+            in_flight.append((record, ack))
+            if len(in_flight) >= MAX_IN_FLIGHT:
+                await settle_oldest()
         await producer.flush()
+        while in_flight:
+            await settle_oldest()
     finally:
         await producer.stop()
     return sent, refused

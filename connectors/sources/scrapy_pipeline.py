@@ -32,13 +32,9 @@ from scrapy.http import TextResponse
 
 from connectors.base import Record
 from connectors.broker import BrokerUnreachableError
-from schemas.topics import RAW
+from schemas.topics import ARTICLE_MAX_BYTES, RAW
 
 log = logging.getLogger(__name__)
-
-#: Largest message the pipeline sends (what the compose file's `articles.raw` takes); a larger
-#: item is dropped, and Scrapy logs why.
-RAW_MAX_REQUEST = 10_485_760
 
 
 def page_item(response: TextResponse) -> dict[str, Any]:
@@ -76,7 +72,7 @@ class ArticlesPipeline:
             bootstrap_servers=self.broker,
             linger_ms=self.linger_ms,
             max_batch_size=256 * 1024,
-            max_request_size=RAW_MAX_REQUEST,
+            max_request_size=ARTICLE_MAX_BYTES,  # a larger item is dropped, and Scrapy logs why
         )
         try:
             await self.producer.start()

@@ -10,6 +10,7 @@ from connectors.sources.files import Record
 from connectors.sources.kafka_producer import produce
 from extraction import Extractor, to_article
 from schemas import InvestmentEvent, RawArticle
+from schemas.topics import DEADLETTER, EVENTS, RAW, TOTALS
 from streams.runner import running, wait_until_processed
 from streams.settings import Settings
 from tests.conftest import extraction_cases, totals_of, without_updated_at
@@ -23,6 +24,8 @@ BAD = [
     (b'{"url": 42, "text": "x"}', "must be a string"),
     (b'{"url": "https://example.org/blank", "text": "   "}', "no text and no html"),
     (b'["a list"]', "not a JSON object"),
+    # the two large ones last: a letter of either must still fit the dead-letter topic
+    (b"\xff" + bytes(range(256)) * 15_600, "not UTF-8"),  # just under the 4 MB limit, base64 would not fit
     (json.dumps({"url": "https://example.org/huge", "text": "x" * 4_100_000}).encode(), "exceeds the limit"),
 ]
 
@@ -42,9 +45,9 @@ async def test_articles_in_exact_events_and_totals_out(tmp_path: Path) -> None:
         sent, refused = await produce(run.broker, records)
         assert (sent, refused) == (len(records), 0)
         await wait_until_processed(run, len(records), timeout=120)
-        events = await snapshot(run.broker, "investment.events")
-        totals = await snapshot(run.broker, "investment.totals")
-        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
+        events = await snapshot(run.broker, EVENTS.name)
+        totals = await snapshot(run.broker, TOTALS.name)
+        dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
 
     # events: exactly what the pure extractor says about the same articles
     extractor = Extractor()
@@ -60,8 +63,12 @@ async def test_articles_in_exact_events_and_totals_out(tmp_path: Path) -> None:
     assert len(dead) == len(CASES)
     reasons = sorted(d["reason"] for d in dead.values())
     for letter in dead.values():
+        assert (
+            len(json.dumps(letter, ensure_ascii=False, separators=(",", ":")).encode())
+            <= DEADLETTER.max_bytes
+        )
         assert letter["stage"] == "normalize"
-        assert letter["source_topic"] == "articles.raw"
+        assert letter["source_topic"] == RAW.name
     for _payload, reason in BAD[: len(CASES)]:
         assert any(reason in r for r in reasons), reason
 
@@ -71,7 +78,7 @@ async def test_a_thousand_malformed_messages_between_good_ones(tmp_path: Path) -
     records = []
     good_urls = []
     for i in range(1000):
-        bad, _ = BAD[i % (len(BAD) - 1)]  # the 4 MB one once is enough for the other test
+        bad, _ = BAD[i % (len(BAD) - 2)]  # the large ones once is enough for the other test
         records.append(Record(f"bad-{i}".encode(), bad, "test"))
         if i % 50 == 0:
             article = dict(CASES[(i // 50) % len(CASES)], url=f"https://example.org/good/{i}")
@@ -81,8 +88,8 @@ async def test_a_thousand_malformed_messages_between_good_ones(tmp_path: Path) -
         app_before = run.pipeline.app
         await produce(run.broker, records)
         await wait_until_processed(run, len(records), timeout=240)
-        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
-        events = await snapshot(run.broker, "investment.events")
+        dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
+        events = await snapshot(run.broker, EVENTS.name)
         counts = dict(run.pipeline.counts)
         assert run.pipeline.app is app_before and not run.pipeline.app.should_stop
     assert len(dead) == 1000
@@ -114,8 +121,8 @@ async def test_an_extractor_bug_dead_letters_the_article_and_the_worker_goes_on(
     async with running(Settings(data_dir=tmp_path), extractor=_BrokenOnMarker()) as run:
         await produce(run.broker, records)
         await wait_until_processed(run, len(records), timeout=120)
-        dead = await snapshot(run.broker, "articles.deadletter", keep_all=True)
-        events = await snapshot(run.broker, "investment.events")
+        dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
+        events = await snapshot(run.broker, EVENTS.name)
     (letter,) = dead.values()
     assert letter["stage"] == "extract"
     assert "RuntimeError: extractor bug on this article" in letter["reason"]

@@ -35,7 +35,13 @@ async def test_replaying_the_seeds_gives_totals_that_equal_their_events(tmp_path
     want: dict[str, float] = defaultdict(float)
     seen: set[str] = set()
     for e in events:
-        if e["kind"] in ("signing", "project") and not e["part_of"] and e["fact_id"] not in seen:
+        confirmed = e["confidence"] >= Settings().min_confidence
+        if (
+            e["kind"] in ("signing", "project")
+            and not e["part_of"]
+            and confirmed
+            and e["fact_id"] not in seen
+        ):
             seen.add(e["fact_id"])
             for region in e["region_path"]:
                 want[f"{region['code']}|{e['metric']}|all"] += e["amount"]["value_cny"]

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from extraction.kind_model import NOT_AN_EVENT, kind_model
+from extraction.kind_model import kind_model
 from extraction.scope import feature_names
 from tests.conftest import needs_shared
 
 
 def test_probabilities_over_every_kind() -> None:
     model = kind_model()
-    assert NOT_AN_EVENT in model.kinds
+    assert set(model.kinds) == {"signing", "project", "period_stat", "target", "pipeline"}
     probs = model.probabilities({"occasion_at": 1.0, "sign_verb": 1.0, "count_many": 1.0})
     assert abs(sum(probs.values()) - 1.0) < 1e-9
     assert model.decide({"occasion_at": 1.0, "sign_verb": 1.0, "count_many": 1.0})[0] == "signing"

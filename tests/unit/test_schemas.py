@@ -8,6 +8,7 @@ def test_every_topic_has_a_json_schema() -> None:
         "articles.raw",
         "articles.normalized",
         "investment.events",
+        "investment.facts",
         "investment.totals",
         "articles.deadletter",
     }
