@@ -1,3 +1,3 @@
-from investwire.cli import app
+from investwire.cli import main
 
-app()
+main()

@@ -1,18 +1,23 @@
-"""The `investwire` command line."""
+"""The `investwire` command line.
+
+What goes wrong in a user's hands (a missing file, no broker, an empty input) is one line on
+stderr and a non-zero exit, never a traceback; `main` is the entry point that sees to it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import sys
-from importlib import resources
+from collections.abc import Iterator
+from importlib import metadata, resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from streams.settings import Settings
 
@@ -21,7 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 BrokerOpt = Annotated[
     str | None,
@@ -31,24 +36,92 @@ BrokerOpt = Annotated[
 ]
 
 
+class CliError(Exception):
+    """A problem the user can fix, told in one line."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _exit(message: str, code: int = 1) -> NoReturn:
+    err.print(Text(f"investwire: {message}", style="red"))
+    raise SystemExit(code)
+
+
+def main() -> None:
+    """Run the app; the errors a user can cause end as one line and exit code 1."""
+    from aiokafka.errors import KafkaError
+    from psycopg import OperationalError
+
+    from connectors.broker import BrokerUnreachableError
+
+    try:
+        app()
+    except CliError as e:
+        _exit(str(e), e.code)
+    except BrokerUnreachableError as e:
+        _exit(str(e))
+    except KafkaError as e:
+        _exit(f"broker: {e}")
+    except OperationalError as e:
+        _exit(f"database: {str(e).strip().splitlines()[0]}")
+    except OSError as e:
+        _exit(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"investwire {metadata.version('investwire')}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """Investment announcements in, structured events and per-region running totals out."""
+
+
 def _settings(broker: str | None = None) -> Settings:
     s = Settings()
     return s.model_copy(update={"broker": broker}) if broker is not None else s
 
 
 def _require_broker(broker: str | None, command: str) -> str:
-    """The configured broker; commands that talk to a running pipeline start none of their own."""
+    """The configured broker, once it answers; commands that talk to a running pipeline start
+    none of their own."""
+    from connectors.broker import topic_partitions
+
     address = _settings(broker).broker
     if address is None:
-        err.print(f"[red]{command} needs a broker: pass --broker HOST:PORT or set KAFKA_BROKER[/red]")
-        raise typer.Exit(2)
+        raise CliError(f"{command} needs a broker: pass --broker HOST:PORT or set KAFKA_BROKER", code=2)
+    asyncio.run(topic_partitions(address))
     return address
+
+
+def _reachable(broker: str | None) -> None:
+    """Fail within seconds when a configured broker does not answer (none configured: embedded)."""
+    address = _settings(broker).broker
+    if address is not None:
+        _require_broker(address, "")
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}")
+    return paths
 
 
 def _quiet_logs(verbose: bool = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
     for name in ("faust", "mode", "aiokafka", "kafka"):
-        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
 def sample_paths() -> list[Path]:
@@ -58,7 +131,9 @@ def sample_paths() -> list[Path]:
 
 @app.command()
 def run(
-    paths: Annotated[list[Path] | None, typer.Argument(help=".jsonl/.txt/.html files or folders")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="files (.jsonl[.gz], .warc[.gz], .html, .txt) or folders")
+    ] = None,
     broker: BrokerOpt = None,
     once: Annotated[bool, typer.Option(help="exit when everything fed in is processed")] = False,
     verbose: bool = False,
@@ -68,7 +143,9 @@ def run(
     from investwire.live import run_live
 
     _quiet_logs(verbose)
-    asyncio.run(run_live(_settings(broker), paths or sample_paths(), once=once))
+    paths = _existing(paths or sample_paths())
+    _reachable(broker)
+    asyncio.run(run_live(_settings(broker), paths, once=once))
 
 
 @app.command()
@@ -77,50 +154,75 @@ def worker(broker: BrokerOpt = None, verbose: bool = False) -> None:
     from investwire.live import run_worker
 
     _quiet_logs(verbose)
+    _reachable(broker)
     asyncio.run(run_worker(_settings(broker)))
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help=".jsonl/.txt/.html files or folders")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="files (.jsonl[.gz], .warc[.gz], .html, .txt) or folders")
+    ],
     broker: BrokerOpt = None,
 ) -> None:
-    """Send articles into articles.raw, with a progress bar and a count of what was sent and refused."""
+    """Send articles into articles.raw; says what was sent, refused (and why) and skipped, and
+    exits 1 when anything was refused."""
     from investwire.live import ingest_paths
 
+    _quiet_logs()
+    _existing(paths)
     address = _require_broker(broker, "ingest")
-    sent, refused = asyncio.run(ingest_paths(address, paths, progress=True))
-    err.print(f"sent {sent}, refused {refused}")
-    if refused:
+    summary = asyncio.run(ingest_paths(address, paths, progress=True))
+    err.print(Text(summary.line()))
+    if not summary.sent and not summary.refused:
+        raise CliError(f"no articles in {', '.join(map(str, paths))}")
+    if summary.refused:
         raise typer.Exit(1)
+
+
+def _lines(source: str) -> Iterator[tuple[int, bytes]]:
+    """The non-blank lines of a file or of stdin (`-`), numbered."""
+    if source != "-":
+        path = Path(source)
+        if path.is_dir():
+            raise CliError(
+                f"{source} is a folder; extract reads one file of article JSON lines (or - for stdin)"
+            )
+        if not path.exists():
+            raise CliError(f"no such file: {source}")
+    stream: BinaryIO = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
+    with stream:
+        for n, line in enumerate(stream, 1):
+            if line.strip():
+                yield n, line.rstrip(b"\r\n")
 
 
 @app.command()
 def extract(
     source: Annotated[str, typer.Argument(help="file of article JSON lines, or - for stdin")],
 ) -> None:
-    """No broker: article JSON lines in, one event JSON line per event out (what score.py scores)."""
+    """No broker: article JSON lines in, one event JSON line per event out (what score.py scores).
+    Refused lines are told on stderr with their reason, and make the exit code 1."""
     from extraction import Extractor, UnreadableArticleError, to_article
     from schemas import RejectedInput, parse_raw_article
 
     extractor = Extractor()
-    max_bytes = Settings().max_message_bytes
-    stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
-    bad = 0
-    with stream:
-        for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                article = to_article(parse_raw_article(line.rstrip(b"\r\n"), max_bytes))
-            except (RejectedInput, UnreadableArticleError) as e:
-                bad += 1
-                err.print(f"line {n}: {e}")
-                continue
-            for event in extractor.extract(article):
-                sys.stdout.write(event.model_dump_json() + "\n")
+    limit = Settings().max_message_bytes
+    read = bad = 0
+    for n, line in _lines(source):
+        read += 1
+        try:
+            article = to_article(parse_raw_article(line, limit))
+        except (RejectedInput, UnreadableArticleError) as e:
+            bad += 1
+            err.print(Text(f"line {n}: {e}"))
+            continue
+        for event in extractor.extract(article):
+            sys.stdout.write(event.model_dump_json() + "\n")
+    if not read:
+        raise CliError(f"no articles in {'stdin' if source == '-' else source} (empty input)")
     if bad:
-        err.print(f"{bad} line(s) refused")
+        raise CliError(f"{bad} of {read} line(s) refused")
 
 
 @app.command()
@@ -136,6 +238,7 @@ def replay(
     from investwire.live import replay_file
 
     _quiet_logs(verbose)
+    _existing([file])
     counts = asyncio.run(replay_file(Settings(), file, out, timeout=timeout))
     err.print(" ".join(f"{k}={v}" for k, v in counts.items()))
 
@@ -146,19 +249,32 @@ def tail(
         str, typer.Argument(help="investment.events, investment.totals, articles.deadletter, …")
     ],
     broker: BrokerOpt = None,
+    from_beginning: Annotated[
+        bool,
+        typer.Option("--from-beginning/--from-end", help="start at the oldest record or the newest"),
+    ] = True,
+    count: Annotated[int | None, typer.Option("--count", "-c", min=1, help="exit after N records")] = None,
+    exit_at_end: Annotated[
+        bool, typer.Option("--exit-at-end", "-e", help="exit at the end of the topic instead of waiting")
+    ] = False,
+    keys: Annotated[
+        bool,
+        typer.Option("--keys", "-K", help="lines of key, partition, offset, timestamp, value"),
+    ] = False,
 ) -> None:
-    """Print a topic as it grows, one JSON line per record."""
-    from connectors.sinks.topic_reader import follow
+    """Print a topic's records, one JSON line each, and follow it as it grows (like kcat -C).
+    A topic that does not exist is an error; tail never creates one."""
+    from investwire.tail import NoSuchTopicError
+    from investwire.tail import tail as run_tail
 
+    _quiet_logs()
     address = _require_broker(broker, "tail")
-
-    async def go() -> None:
-        async for _key, value in follow(address, topic):
-            sys.stdout.write(value.decode("utf-8", "replace") + "\n")
-            sys.stdout.flush()
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(go())
+    try:
+        asyncio.run(run_tail(address, topic, from_beginning, count, exit_at_end, keys))
+    except NoSuchTopicError as e:
+        raise CliError(str(e)) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()
@@ -189,6 +305,7 @@ def evaluate(
     """Score the extractor on your own annotated articles (precision, recall, F1, totals error)."""
     from investwire.scoring import score_articles
 
+    _existing([gold, articles])
     report = score_articles(gold, articles)
     if verbose:
         for line in report.misses:
@@ -202,10 +319,16 @@ def sink_postgres(
         str, typer.Option(envvar="INVESTWIRE_POSTGRES_DSN", help="postgresql://… of the database")
     ],
     broker: BrokerOpt = None,
+    group: Annotated[
+        str, typer.Option(help="consumer group; a new one reads the topics again from the start")
+    ] = "investwire-sink-postgres",
 ) -> None:
-    """Keep a PostgreSQL table in step with investment.totals (one row per key, upserted)."""
-    from connectors.sinks.postgres import run_totals_sink
+    """Keep tables investment_events and investment_totals in step with their topics, until
+    SIGTERM or Ctrl-C (tables made by the sink; see the README)."""
+    from connectors.sinks.postgres import PostgresSink
+    from investwire.live import sink_until_stopped
 
+    _quiet_logs()
     address = _require_broker(broker, "sink-postgres")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_totals_sink(address, dsn))
+    err.print(f"sink-postgres: {address} → PostgreSQL, group {group}; Ctrl-C or SIGTERM stops it")
+    asyncio.run(sink_until_stopped(address, PostgresSink(dsn), group))

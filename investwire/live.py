@@ -5,47 +5,41 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.live import Live
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from connectors.base import Sink
+from connectors.ingest import Summary, send
 from connectors.sinks.jsonl import write_sorted
+from connectors.sinks.runner import run_sink
 from connectors.sinks.topic_reader import follow, snapshot
-from connectors.sources.files import Record, read_records
-from connectors.sources.kafka_producer import produce
+from connectors.sources.files import Files
 from schemas.topics import DEADLETTER, EVENTS, TOTALS
 from streams.runner import running, wait_until_processed
 from streams.settings import Settings
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
-async def ingest_paths(broker: str, paths: list[Path], progress: bool = False) -> tuple[int, int]:
-    records = list(read_records(paths))
+async def ingest_paths(broker: str, paths: list[Path], progress: bool = False) -> Summary:
+    """Send the articles in `paths`; with `progress`, a live count and each refusal as it happens."""
     if not progress:
-        return await produce(broker, records)
+        return await send(broker, Files(paths))
     with Progress(
-        TextColumn("ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[refused]} refused"),
-        console=console,
+        TextColumn("ingest"), SpinnerColumn(), TextColumn("{task.completed} sent"), console=console
     ) as bar:
-        task = bar.add_task("ingest", total=len(records), refused=0)
-        refused = 0
-
-        def on_refused(record: Record, e: Exception) -> None:
-            nonlocal refused
-            refused += 1
-            bar.update(task, advance=1, refused=refused)
-            console.print(f"[yellow]refused {record.origin}: {type(e).__name__}: {e}[/yellow]")
-
-        return await produce(
-            broker, records, on_sent=lambda _r: bar.update(task, advance=1), on_refused=on_refused
+        task = bar.add_task("ingest", total=None)
+        return await send(
+            broker,
+            Files(paths),
+            on_sent=lambda _r: bar.advance(task),
+            on_refused=lambda r: console.print(f"[yellow]refused {r.origin}: {r.reason}[/yellow]"),
         )
 
 
@@ -55,6 +49,28 @@ _METRIC_LABELS = {
     "funds_in_place": "到位资金",
     "fdi_utilized": "实际利用外资",
 }
+
+
+def resolved_period(period: dict[str, Any]) -> str:
+    """A period as the dates it covers (2024年1-5月), never as the article's relative words
+    (今年1-5月), which mean nothing a year later."""
+    start, end = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if not whole_months:
+        return f"{start.year}年{start.month}月{start.day}日-{_date_after(start, end)}日"
+    if start.year != end.year:
+        return f"{start.year}年{start.month}月-{end.year}年{end.month}月"
+    if (start.month, end.month) == (1, 12):
+        return f"{start.year}年"
+    months = f"{start.month}" if start.month == end.month else f"{start.month}-{end.month}"
+    return f"{start.year}年{months}月"
+
+
+def _date_after(start: date, end: date) -> str:
+    """The end of a day range, leaving out what it shares with the start."""
+    if end.year != start.year:
+        return f"{end.year}年{end.month}月{end.day}"
+    return f"{end.month}月{end.day}" if end.month != start.month else f"{end.day}"
 
 
 def totals_table(rows: dict[str, dict[str, Any]], limit: int = 30) -> Table:
@@ -79,7 +95,7 @@ def totals_table(rows: dict[str, dict[str, Any]], limit: int = 30) -> Table:
             f"{r['amount_cny'] / 1e8:,.2f}" if r["event_count"] else "",
             str(r["project_count"]) if r["event_count"] else "",
             str(r["event_count"]),
-            f"{rep['value_cny'] / 1e8:,.2f} ({rep['period']['label']})" if rep else "",
+            f"{rep['value_cny'] / 1e8:,.2f} ({resolved_period(rep['period'])})" if rep else "",
         )
     return table
 
@@ -88,9 +104,10 @@ async def run_live(settings: Settings, paths: list[Path], once: bool = False) ->
     async with running(settings) as run:
         where = "embedded broker" if run.embedded else "broker"
         console.print(f"investwire worker up on {where} {run.broker}")
-        sent, _refused = await ingest_paths(run.broker, paths, progress=True)
+        summary = await ingest_paths(run.broker, paths, progress=True)
+        console.print(summary.line())
         if once:
-            await wait_until_processed(run, sent)
+            await wait_until_processed(run, summary.sent)
             rows = await snapshot(run.broker, TOTALS.name)
             Console().print(totals_table(rows))
             return
@@ -131,10 +148,14 @@ async def run_worker(settings: Settings) -> None:
         await run.serve(_stop_event())
 
 
+async def sink_until_stopped(broker: str, sink: Sink, group_id: str) -> None:
+    await run_sink(broker, sink, group_id, _stop_event())
+
+
 async def replay_file(settings: Settings, file: Path, out: Path, timeout: float = 600.0) -> dict[str, int]:
     async with running(settings, fresh_broker=True) as run:
-        sent, refused = await ingest_paths(run.broker, [file])
-        await wait_until_processed(run, sent, timeout=timeout)
+        summary = await ingest_paths(run.broker, [file])
+        await wait_until_processed(run, summary.sent, timeout=timeout)
         events = await snapshot(run.broker, EVENTS.name)
         totals = await snapshot(run.broker, TOTALS.name)
         dead = await snapshot(run.broker, DEADLETTER.name, keep_all=True)
@@ -142,8 +163,8 @@ async def replay_file(settings: Settings, file: Path, out: Path, timeout: float 
     write_sorted(totals, out / "totals.jsonl")
     write_sorted(dead, out / "deadletter.jsonl")
     return {
-        "articles": sent,
-        "refused": refused,
+        "articles": summary.sent,
+        "refused": len(summary.refused),
         "events": len(events),
         "totals": len(totals),
         "deadletter": len(dead),
