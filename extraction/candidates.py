@@ -11,7 +11,7 @@ from extraction.counts import ProjectCount, find_counts
 from extraction.investors import CompanyMention
 from extraction.kind_model import KindModel
 from extraction.lexicon import Lexicon, lexicon
-from extraction.money import Money, find_money
+from extraction.money import MAY_HOLD_MONEY, Money, find_money
 from extraction.scope import Stretches, Where, cue_features, stretches
 from extraction.sentences import CLAUSE_BREAK, Sentence
 
@@ -29,7 +29,7 @@ _LIST_ITEM = re.compile(
     r"(?:项目)?(?:总投资|计划投资|投资|协议投资)额?(?:约|达|为)?$"
 )
 #: 签订5亿元项目: the amount names the size of one project.
-_PROJECT_RIGHT_AFTER = re.compile(r"^的?项目(?!总|共|合计)")
+_PROJECT_RIGHT_AFTER = re.compile(r"^的?项目(?!总|共|合计|\d|[一二两三四五六七八九十百])")
 _PROJECT_AFTER = re.compile(r"^(?:用于|上马了?|建设|新建|兴建|打造|建成)[^,;。]{0,20}?项目")
 #: `X项目` just before an amount, not part of a count (签约项目60个) and not a batch word.
 _PROJECT_WORD = re.compile(r"项目(?!资金|数|库|清单)|合同书")
@@ -44,7 +44,8 @@ _DELTA = re.compile(r"(增加|增长|减少|下降|提高|增长了|增加了|�
 _GOAL_AFTER_QUOTE = re.compile(r"的?(?:年度)?(?:目标|任务)")
 #: Figures summed over several years are not investment events (EVENTS.md).
 _MULTI_YEAR = re.compile(
-    r"(?:[两三四五六七八九十百]|\d{1,2}|多|几)年多?(?:来|以来|间)|(?:[两三四五六七八九十]|\d{1,2})年多|近年来|历年|多年来"
+    r"(?:[两三四五六七八九十百]|(?<!\d)\d{1,2}|多|几)年多?(?:来|以来|间)|(?:[两三四五六七八九十]|(?<!\d)\d{1,2})年多"
+    r"|近年来|历年|多年来"
 )
 _FENBIE = re.compile(r"分别(?:将|拟|计划)?(?:投资|为|达|是)?")
 _PROJECT_NAME = re.compile(r"[“\"]?([^,;。:“”\"()、]{2,40}?(?:项目|基地|产业园))[”\"]?")
@@ -55,10 +56,25 @@ _GENERIC_NAME = re.compile(
 )
 #: Metric words that say little alone; a qualifier right before them decides (采购金额 is trade).
 _GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额", "合同金额", "合同总金额"})
-#: A cheap first look: most sentences name no amount at all.
-_MAY_HOLD_MONEY = re.compile(
-    r"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{0,3}?)(?:万|亿|美元|港元|港币|欧元|日元|英镑)"
+#: Scope cues (data/cues.toml) of what is not done yet, and of a signing verb.
+_NOT_YET = frozenset({"intend_sign", "target_strong", "forecast"})
+_SIGNING_CUES = ("sign_verb", "sign_clause", "sign_done")
+_SIGNING_EVIDENCE = frozenset(
+    {*_SIGNING_CUES, "occasion_named", "occasion_at", "occasion_this", "occasion_before"}
+    | {"occasion_this_before", "trip", "trip_before", "occasion_count"}
 )
+
+
+def ruled_out(features: dict[str, float]) -> frozenset[str]:
+    """Kinds the scope cannot be (EVENTS.md): a signing is a batch signed at one occasion, so without
+    a word of either it is not one; projects lined up for signing (拟签约) are not done yet."""
+    if "intend_sign" in features:
+        return frozenset({"signing", "project", "period_stat"})
+    if "headline" in features or features.keys() & _SIGNING_EVIDENCE:
+        return frozenset()  # a headline is terse: its occasion is the story's
+    return frozenset({"signing"})
+
+
 #: Words that refer back to the batch just told (the occasion itself or its projects).
 _SAME_OCCASION = re.compile(r"此次|本次|本届|现场|当场|当天|期间|签约项目中|签约的")
 
@@ -89,6 +105,7 @@ class Candidate:
     part_of: Candidate | None = None
     region: str | None = None
     region_via: str = ""
+    kind_from: str = "model"  # or "rule": a linking rule set the kind, not the kind model
     duplicate_of: Candidate | None = None
 
 
@@ -132,7 +149,7 @@ class SentenceReader:
     ) -> list[Candidate]:
         """The amounts of `s`; `article_companies` are the article's company names (found once)."""
         text = s.text
-        if not _MAY_HOLD_MONEY.search(text):
+        if not MAY_HOLD_MONEY.search(text):
             return []
         moneys = find_money(text)
         if not moneys:
@@ -205,7 +222,7 @@ class SentenceReader:
             return
         near = [b.text for b in before[-2:] if b.paragraph == c.sentence.paragraph]
         st = stretches(text, lo, m.start, m.end, near)
-        rule = next((r for r in lex.not_investment if r.pattern.search(st.get(r.where))), None)
+        rule = next((r for r in lex.not_investment if r.fires(st.get)), None)
         if rule is not None:
             c.skip = rule.reason
             return
@@ -399,6 +416,9 @@ class SentenceReader:
         ):
             if on:
                 feats[name] = 1.0
+        if feats.keys() & _NOT_YET:
+            for verb in _SIGNING_CUES:  # 拟于…签约, 力争签约…: the signing verb is part of the plan
+                feats.pop(verb, None)
         to_date = "period_word" in feats and "sign_verb" not in feats
         if c.single and c.investor is not None and not c.project and to_date:
             c.single = False  # investors of a region to date (商会…投资额近百亿元), not one project
@@ -410,7 +430,7 @@ class SentenceReader:
             return
         if self.model is None:
             return  # reading features only (to fit the model)
-        kind, c.probs = self.model.decide(feats)
+        kind, c.probs = self.model.decide(feats, ruled_out(feats))
         if kind == "project":
             c.single, c.count = True, None
         elif kind == "signing" and c.single and c.count is None:

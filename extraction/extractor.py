@@ -11,8 +11,6 @@ from datetime import date
 from functools import cache
 from importlib import metadata, resources
 
-import opencc
-
 from extraction.article import check_length
 from extraction.candidates import Candidate, SentenceReader
 from extraction.ids import event_id, fact_id
@@ -22,10 +20,11 @@ from extraction.kind_model import KindModel, kind_model
 from extraction.lexicon import lexicon
 from extraction.linking import link_parts, merge_duplicates
 from extraction.metadata import Metadata, read_metadata
+from extraction.money import may_name_money
 from extraction.normalize import NormalizedText, normalize_text
 from extraction.periods import find_day, find_period
 from extraction.places import ArticlePlaces, PlaceReader
-from extraction.rates import currency_of_word, to_cny
+from extraction.rates import to_cny
 from extraction.regions import Gazetteer, gazetteer
 from extraction.sentences import Sentence, split_sentences
 from schemas.articles import Article
@@ -33,19 +32,8 @@ from schemas.events import Amount, InvestmentEvent, Investor, Period, RegionRef
 
 _SUBTITLE_CHARS = 40
 
-
-def _may_name_money() -> re.Pattern[str]:
-    """Before normalizing: a number (full-width, Chinese numerals too) then, within a few
-    characters (spaces, converter damage), a magnitude or a foreign currency's word, Simplified or
-    Traditional. Without one, find_money cannot find an amount in the normalized text either."""
-    to_traditional = opencc.OpenCC("s2hk")
-    words = {"万", "亿"} | {w for w, code in currency_of_word().items() if code != "CNY"}
-    words |= {to_traditional.convert(w) for w in words}
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"[0-9０-９零〇一二两兩三四五六七八九十百千][^\n]{{0,6}}?(?:{alternation})")
-
-
-_MAY_NAME_MONEY = _may_name_money()
+#: The first look at a page: without a number before a magnitude or a currency, no amount.
+_MAY_NAME_MONEY = may_name_money()
 _SUMMARY_LINE = re.compile(r"^\s*(?:摘要|简介|文章简介|原标题|原题|标题|导读)\s*[:]")
 
 
@@ -84,7 +72,9 @@ def confidence_features(c: Candidate, region: RegionRef) -> dict[str, float]:
     """What says how sure to be of an event: its kind's probability, how its region was read."""
     p = min(max(c.probs.get(c.kind, 0.0), 1e-4), 1 - 1e-4)
     return {
-        "kind_logit": math.log(p / (1 - p)),
+        # a kind set by a linking rule has no probability of the model's own
+        "kind_logit": math.log(p / (1 - p)) if c.kind_from == "model" else 0.0,
+        "kind_by_rule": 1.0 if c.kind_from == "rule" else 0.0,
         f"kind_{c.kind}": 1.0,
         f"region_via_{c.region_via or 'unknown'}": 1.0,
         f"region_level_{region.level}": 1.0,

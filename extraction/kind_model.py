@@ -56,10 +56,16 @@ class KindModel:
         total = sum(exp)
         return {k: e / total for k, e in zip(self.kinds, exp, strict=True)}
 
-    def decide(self, features: dict[str, float]) -> tuple[str, dict[str, float]]:
-        """The most probable kind (ties go to the first listed), with every kind's probability."""
+    def decide(
+        self, features: dict[str, float], ruled_out: frozenset[str] = frozenset()
+    ) -> tuple[str, dict[str, float]]:
+        """The most probable kind not ruled out (ties go to the first listed), with the
+        probabilities renormalized over the kinds left."""
         probs = self.probabilities(features)
-        best = max(self.kinds, key=lambda k: (probs[k], -self.kinds.index(k)))
+        left = [k for k in self.kinds if k not in ruled_out] or list(self.kinds)
+        total = sum(probs[k] for k in left)
+        probs = {k: (probs[k] / total if k in left else 0.0) for k in self.kinds}
+        best = max(left, key=lambda k: (probs[k], -self.kinds.index(k)))
         return best, probs
 
     def event_confidence(self, features: dict[str, float]) -> float:

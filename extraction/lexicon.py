@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from extraction.scope import Where, where_of
 
@@ -23,6 +25,27 @@ class ContextRule:
     reason: str
     where: Where
     pattern: re.Pattern[str]
+    also: tuple[tuple[Where, ...], re.Pattern[str]] | None = None
+
+    def fires(self, stretch: Callable[[Where], str]) -> bool:
+        if not self.pattern.search(stretch(self.where)):
+            return False
+        if self.also is None:
+            return True
+        wheres, pattern = self.also
+        return any(pattern.search(stretch(w)) for w in wheres)
+
+
+def _rule(r: dict[str, Any]) -> ContextRule:
+    also = r.get("also")
+    return ContextRule(
+        r["reason"],
+        where_of(r["reason"], r["where"]),
+        re.compile(r["pattern"]),
+        (tuple(where_of(r["reason"], w) for w in also["where"]), re.compile(also["pattern"]))
+        if also
+        else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -30,10 +53,6 @@ class Lexicon:
     metric_of: dict[str, str | None]
     metric_re: re.Pattern[str]
     occasion: re.Pattern[str]
-    signing: re.Pattern[str]
-    period: re.Pattern[str]
-    pipeline: re.Pattern[str]
-    target: re.Pattern[str]
     construction: re.Pattern[str]
     registration: re.Pattern[str]
     plan_quote: re.Pattern[str]
@@ -57,17 +76,10 @@ def lexicon() -> Lexicon:
         metric_of=metric_of,
         metric_re=_alternation(list(metric_of)),
         occasion=_alternation(kinds["occasion"]),
-        signing=_alternation(kinds["signing"]),
-        period=_alternation(kinds["period"]),
-        pipeline=_alternation(kinds["pipeline"]),
-        target=_alternation(kinds["target"]),
         construction=_alternation(kinds["construction"]),
         registration=_alternation(kinds["registration"]),
         plan_quote=_alternation(kinds["plan_quote"]),
         level_of=level_of,
         level_re=_alternation(list(level_of)),
-        not_investment=tuple(
-            ContextRule(r["reason"], where_of(r["reason"], r["where"]), re.compile(r["pattern"]))
-            for r in raw["not_investment"]
-        ),
+        not_investment=tuple(_rule(r) for r in raw["not_investment"]),
     )

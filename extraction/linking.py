@@ -18,6 +18,7 @@ from extraction.candidates import Candidate
 _AGGREGATE = re.compile(r"总计|合计|累计|共计|一共|总共|总额|共签约")
 #: Scope cues (data/cues.toml) that put an amount at a signing occasion.
 _AT_AN_OCCASION = frozenset({"occasion_at", "occasion_named", "occasion_this", "sign_done"})
+_DAY = re.compile(r"\d{1,2}月\d{1,2}日")
 _TOLERANCE = 0.005
 _HEADLINE_TOLERANCE = 0.1
 
@@ -38,7 +39,9 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
             if parent.metric == c.metric and (c.subset or same_sentence or not c.own_occasion):
                 c.part_of = parent
         elif c.subset and c.sentence.index - parent.sentence.index <= 2:
-            c.kind = parent.kind  # a breakdown of a pipeline or a statistic is more of the same
+            if parent.kind != "signing" and "occasion_at" in c.features:
+                continue  # a ceremony told inside a tally is a signing of its own (EVENTS.md)
+            c.kind, c.kind_from = parent.kind, "rule"  # a breakdown of a pipeline or statistic is more of it
             if parent.kind == "signing":
                 c.part_of = parent
     for c in cands:
@@ -57,7 +60,7 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
         if parent is None and (c.features.keys() & _AT_AN_OCCASION):
             # a project signed at the article's one ceremony, its total told further on
             signings = [b for b in batches if b.kind == "signing" and cny(b) >= cny(c) * 0.999]
-            parent = signings[0] if len(signings) == 1 else None
+            parent = signings[0] if len(signings) == 1 and _same_day(c, signings[0]) else None
         if parent is not None and parent.kind == "signing" and cny(parent) >= cny(c) * 0.999:
             c.part_of = parent
         elif (
@@ -65,8 +68,23 @@ def link_parts(cands: list[Candidate], cny: Callable[[Candidate], float]) -> Non
             and parent.kind in ("pipeline", "target")
             and c.subset
             and c.sentence.index - parent.sentence.index <= 2
+            and not (c.features.keys() & {"sign_clause", "sign_done"})  # one already signed is a flow
         ):
-            c.kind = parent.kind  # an example of projects released or planned is one of them
+            c.kind, c.kind_from = parent.kind, "rule"  # an example of projects released or planned
+
+
+def _same_day(a: Candidate, b: Candidate) -> bool:
+    """No two different days named in the sentences of two amounts (3月2日 in 深圳, 3月8日 at home)."""
+    da, db = set(_DAY.findall(a.sentence.text)), set(_DAY.findall(b.sentence.text))
+    return not (da and db) or bool(da & db)
+
+
+def _two_projects(a: Candidate, b: Candidate) -> bool:
+    """Two named projects are two facts, however close their amounts."""
+    ka, kb = _name_key(a), _name_key(b)
+    if not (a.single and b.single and ka and kb):
+        return False
+    return not (ka in kb or kb in ka)
 
 
 def _siblings(a: Candidate, b: Candidate) -> bool:
@@ -129,7 +147,8 @@ def merge_duplicates(cands: list[Candidate], cny: Callable[[Candidate], float]) 
                     if k.money.currency == c.money.currency
                     and _close(k.money.value, c.money.value, _HEADLINE_TOLERANCE)
                     and (
-                        c.headline
+                        # a headline restates a body figure: of its metric, or roughly (逾3000亿) of any
+                        (c.headline and (k.metric == c.metric or c.money.approx) and not _two_projects(k, c))
                         or (
                             k.metric == c.metric
                             and k.kind == c.kind

@@ -27,6 +27,9 @@ _DATELINE = re.compile(
     r"(?P<outlet>[\u4e00-\u9fa5]{2,10}?(?:日报|晚报|早报|时报|网|社|在线|电视台|新闻))"
     r"(?P<place>[\u4e00-\u9fa5]{2,4}?)?(?:\d{1,2}月)?\d{0,2}日?(?:电|讯)"
 )
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+#: 力争到2030年, 至2025年: a goal's year, not the story's.
+_GOAL_YEAR_BEFORE = re.compile(r"(?:到|至|争|计划|目标|规划|展望|预计)$")
 _BOILER_TITLE = re.compile(
     r"当前位置|首页|欢迎|导航|放大|缩小|字体|字号|来源|发布时间|浏览|打印|分享|版\s*[:]|^\W*$|上一版|下一版|上一篇|下一篇"
     r"|老年模式|无障碍|登录|注册|搜索|^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
@@ -78,9 +81,10 @@ def dateline_date(dateline: str, text: str, reference: date | None = None) -> da
     (not after the `reference` date, when the crawler says when it fetched the page)."""
     m = re.search(r"(\d{1,2})月(\d{1,2})日", dateline)
     years = [
-        int(y)
-        for y in re.findall(r"((?:19|20)\d{2})年", text)
-        if reference is None or int(y) <= reference.year
+        int(m.group(1))
+        for m in _YEAR.finditer(text)
+        if (reference is None or int(m.group(1)) <= reference.year)
+        and not _GOAL_YEAR_BEFORE.search(text, max(0, m.start() - 4), m.start())
     ]
     if not m or not years:
         return None

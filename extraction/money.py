@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import opencc
+
 from extraction._jionlp import jionlp
 from extraction.numerals import CN_NUMERAL, parse_number
 from extraction.rates import currency_of_word
@@ -20,6 +22,9 @@ MONEY_RE = re.compile(
 COMPOUND_RE = re.compile(rf"(?P<yi>\d+)亿(?P<wan>\d{{1,4}})万(?P<fz>余|多)?(?P<cur>{_CUR})?")
 #: Currency words jionlp reads (it says whether an amount is approximate); others are read here only.
 _JIONLP_READS = frozenset({"", "元", "人民币", "美元", "美金", "港元", "港币", "欧元", "日元", "英镑"})
+#: A sentence of normalized text that may hold an amount: a number, then within three characters a
+#: magnitude or a currency word of the table (most sentences name no amount at all).
+MAY_HOLD_MONEY = re.compile(rf"[\d零〇一二两三四五六七八九十百千](?:[^,;。]{{0,3}}?)(?:万|亿|{_CUR})")
 _DIGITS = re.compile(r"[\d,.]+")
 _MAGNITUDE = {"": 1, "万": 1e4, "个亿": 1e8, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 #: After a bare 万/亿 these characters mean the number counts things, not money (3万吨, 1.5亿像素).
@@ -52,6 +57,20 @@ def _jionlp_value(core: str) -> tuple[float, bool] | None:
     if num is None:
         return None
     return float(num), parsed.get("definition", "accurate") != "accurate"
+
+
+def may_name_money() -> re.Pattern[str]:
+    """The first look at a page before it is normalized: a number (full-width, Chinese, compatibility
+    ideographs too) then, within a dozen characters (spaces, converter damage such as 两(liǎng)), a
+    magnitude or a foreign currency's word, as Simplified, Hong Kong or Taiwan spelling. Normalizing
+    only narrows the gap and changes the spelling, so a page without one holds no amount."""
+    words = {"万", "亿"} | {w for w, code in currency_of_word().items() if code != "CNY"}
+    for config in ("s2hk", "s2tw", "s2t"):
+        converter = opencc.OpenCC(config)
+        words |= {converter.convert(w) for w in set(words)}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    number = "0-9０-９零〇一二两兩三四五六七八九十百千仟佰韆\uf900-\ufaff"
+    return re.compile(rf"[{number}][^\n]{{0,12}}?(?:{alternation})")
 
 
 def _currency(word: str) -> str:

@@ -18,8 +18,8 @@ from extraction.lexicon import Lexicon
 from extraction.regions import Gazetteer, RegionMention
 
 #: Where a delegation went or comes from, also the later places of a list (赴深圳、东莞).
-_AWAY = re.compile(r"(?:来自|赴|到|前往|走访|飞赴|率团|考察|拜访|对接|对标)(?:[^,;。、赴]{2,8}、){0,4}$")
-_AWAY_CHARS = frozenset("来赴到前走飞率考拜对")  # first characters of _AWAY's words: a cheap first look
+_AWAY = re.compile(r"(?:来自|赴|前往|走访|飞赴|率团|考察|拜访|对接|对标|到访)(?:[^,;。、赴]{2,8}、){0,4}$")
+_AWAY_CHARS = frozenset("来赴前走飞率考拜对到")  # first characters of _AWAY's words: a cheap first look
 _VENUE = re.compile(r"^[^,;。]{0,12}?(举行|举办|召开|开幕|隆重举行)")
 _ORGANIZER = re.compile(r"^(?:人民政府|政府|代表团)?(?:在|赴|于)[^,;。]{1,12}?(举行|举办|召开|开展)")
 _CLAUSE_OPENING = re.compile(r"(?:^|[,;:。、\n]|其中,?|其中:)$")
@@ -33,6 +33,10 @@ _NEXT_CLAUSE_PLACE = re.compile(
 _QUALIFIER = re.compile(r"\((?=[^()]{2,8}\))")
 #: Hong Kong, Macao and Taiwan codes: money lands there only in stories from there.
 _OFFSHORE = frozenset({"71", "81", "82"})
+#: 深圳企业, 香港客商: a place that says where investors come from, not where money lands.
+_ORIGIN_AFTER = re.compile(r"(?:籍|的)?(?:企业|客商|商会|商人|企业家|民企|资本|投资商|投资者|老乡)")
+#: 中国(湖南)自由贸易试验区: the parenthesized place is the zone's home, not a market courted.
+_NATIONAL_BEFORE = re.compile(r"中国$")
 _SHARE = 0.4
 _TOWN_WINDOW = 800  # a deeper region is home when it holds this share of its parent's weight
 
@@ -95,7 +99,7 @@ class PlaceReader:
                 weights.append((m, 2.0 * self._standing(m, title)))
         if outlet:
             codes = self.gaz.outlet_places(outlet)
-            if len(codes) == 1:  # 来源:江华新闻网 — a county outlet reports on its county
+            if len(codes) == 1 and codes[0][:2] not in _OFFSHORE:  # 来源:江华新闻网: a county outlet's county
                 weights.append((RegionMention(-1, -1, outlet, codes, "name"), 1.5))
         for town in self.gaz.find_unique_towns(text[:_TOWN_WINDOW]):  # towns that place a story open it
             weights.append((town, 1.0))
@@ -140,8 +144,8 @@ class PlaceReader:
         before = text[max(0, m.start - 40) : m.start]
         if venue or (not _AWAY_CHARS.isdisjoint(before) and _AWAY.search(before)):
             return 0.3  # where a delegation went, or the venue of an event
-        if _QUALIFIER.match(text, m.start - 1) and m.start >= 1:
-            return 0.3  # 浙江(广东)洽谈会: the market an event courts, not its region
+        if _is_qualifier(m, text) or _ORIGIN_AFTER.match(after):
+            return 0.3  # 浙江(广东)洽谈会 courts a market; 深圳企业, 浙商 say where investors come from
         if _ORGANIZER.match(after):
             return 2.0  # 广东省在香港举行…: the region that holds the event
         if any(m.codes) and all(c[:2] in _OFFSHORE for c in m.codes):
@@ -330,7 +334,16 @@ class PlaceReader:
 
 def _never_lands(code: str, m: RegionMention, text: str) -> bool:
     """Places that are never where an event's money lands, unless the story is from there."""
-    return code[:2] in _OFFSHORE or bool(m.start >= 1 and _QUALIFIER.match(text, m.start - 1))
+    return code[:2] in _OFFSHORE or _is_qualifier(m, text)
+
+
+def _is_qualifier(m: RegionMention, text: str) -> bool:
+    """浙江(广东)洽谈会: a place in parentheses after another; not 中国(湖南)自由贸易试验区."""
+    return (
+        m.start >= 1
+        and bool(_QUALIFIER.match(text, m.start - 1))
+        and not _NATIONAL_BEFORE.search(text, 0, m.start - 1)
+    )
 
 
 def _drop_overlaps(mentions: list[RegionMention]) -> list[RegionMention]:

@@ -65,6 +65,8 @@ _URL_STOPWORDS = frozenset(
 _OUTLET_SUFFIX = re.compile(
     r"(?:广播电视台|融媒体中心|新闻网|新闻|日报|晚报|早报|时报|电视台|在线|发布|网|报)$"
 )
+#: Suffixes of county media (县融媒体中心, 县新闻网): a county's short name before them names it.
+_COUNTY_MEDIA = frozenset({"广播电视台", "融媒体中心", "新闻网", "电视台", "发布"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +195,9 @@ class Gazetteer:
                 depth = len(line) - len(line.lstrip("\t"))
                 parts = line.strip().split("\t")
                 if depth <= 2 and len(parts) >= 2 and parts[1].isdigit():
-                    name, code = parts[0], recoded.get(parts[1], parts[1])
+                    name, code = parts[0], parts[1]
+                    if code in recoded:
+                        code, name = recoded[code]
                     short = parts[2] if len(parts) > 2 else name
                     parent = stack[depth - 1] if depth > 0 else None
                     stack[depth] = code
@@ -371,12 +375,24 @@ class Gazetteer:
         return out
 
     def outlet_places(self, outlet: str) -> tuple[str, ...]:
-        """Where an outlet named after a place is (江华新闻网 → 江华瑶族自治县); () if none is named."""
-        core = outlet
+        """Where an outlet named after a place is (江华新闻网 → 江华瑶族自治县, 扬州晚报 → 扬州); ()
+        if none is named. A county's short name counts only before a county media suffix: 光明网,
+        新民晚报, 东方网 are outlets whose names only look like counties."""
+        core, local_media = outlet, False
         while (m := _OUTLET_SUFFIX.search(core)) and m.start() >= 2:
+            local_media = local_media or m.group(0) in _COUNTY_MEDIA
             core = core[: m.start()]
         whole = [m.codes for m in self.find(core) if m.start == 0 and m.end == len(core)]
-        return whole[0] if whole else self._county_shorts.get(core, ())
+        if whole:
+            named = whole[0]
+            if local_media or core in {d.name for c in named if (d := self.divisions.get(c))}:
+                return named  # a full name (江华瑶族自治县), or any name before a county media suffix
+            return tuple(c for c in named if self._level_of(c) in ("province", "city"))
+        return self._county_shorts.get(core, ()) if local_media else ()
+
+    def _level_of(self, code: str) -> str:
+        d = self.divisions.get(code)
+        return d.level if d else "county"
 
     def origin_of(self, name: str) -> Division | None:
         """Where a company comes from, by the place its name starts with (浙江浦江晟宇… → 浦江县)."""
@@ -404,11 +420,11 @@ class Gazetteer:
         return best
 
 
-def _recoded() -> dict[str, str]:
-    """Dictionary code → GB/T 2260 code, for divisions re-coded after the dictionary."""
+def _recoded() -> dict[str, tuple[str, str]]:
+    """Dictionary code → (GB/T 2260 code, current name), for divisions re-coded after the dictionary."""
     text = resources.files("extraction").joinpath("data/division_codes.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader((ln for ln in text.splitlines() if ln and not ln.startswith("#")), delimiter="\t")
-    return {r["dictionary_code"]: r["gbt_code"] for r in rows}
+    return {r["dictionary_code"]: (r["gbt_code"], r["name"]) for r in rows}
 
 
 def _alias_rows() -> list[dict[str, str]]:

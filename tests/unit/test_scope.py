@@ -48,7 +48,8 @@ def test_scope_decides_the_kind(extractor: Extractor, text: str, want: list[tupl
     "text",
     [
         "2022年,全省对外直接投资28.6亿美元,同比增长12%。",  # outward investment
-        "其中,国家预算内资金到位12.3亿元,自筹资金到位85.6亿元。",  # funding sources
+        # funding sources of fixed-asset investment
+        "全市固定资产投资增长8%,从资金来源看,国家预算内资金到位12.3亿元,自筹资金到位85.6亿元。",
         "签约项目平均投资规模达4.2亿元。",  # an average
         "投资额在5000万元以上的项目有12个。",  # a threshold
         "今年全州共安排重点项目186个,年度计划投资512亿元。",  # an annual plan
@@ -68,3 +69,17 @@ def test_cues_read_their_own_stretch_of_text() -> None:
     assert "sign_clause" not in feats  # 签约 lies before the previous amount, not in this clause chain
     assert "tally_word" not in feats  # so does 共
     assert set(feats) <= set(feature_names())
+
+
+def test_cue_names_the_rules_use_are_declared() -> None:
+    """Rules in candidates.py and linking.py name cues of cues.toml: a renamed cue must fail here."""
+    from extraction import candidates, linking
+
+    used = (
+        set(candidates._NOT_YET)
+        | set(candidates._SIGNING_CUES)
+        | set(candidates._SIGNING_EVIDENCE)
+        | set(linking._AT_AN_OCCASION)
+        | {"intend_sign", "period_word", "pipe_verb", "occasion_at", "sign_clause", "sign_done", "headline"}
+    )
+    assert used <= set(feature_names())
