@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from functools import cache
-from importlib import metadata, resources
 
 from extraction.article import check_length
 from extraction.candidates import Candidate, SentenceReader
+from extraction.confidence import confidence_features
 from extraction.ids import event_id, fact_id
 from extraction.industries import tag_industries
 from extraction.investors import CompanyMention, find_companies
@@ -27,6 +24,7 @@ from extraction.places import ArticlePlaces, PlaceReader
 from extraction.rates import to_cny
 from extraction.regions import Gazetteer, gazetteer
 from extraction.sentences import Sentence, split_sentences
+from extraction.version import extractor_version
 from schemas.articles import Article
 from schemas.events import Amount, InvestmentEvent, Investor, Period, RegionRef
 
@@ -42,45 +40,6 @@ def _clause_run(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(text.rfind(ch, 0, start) for ch in ",;。") + 1
     his = [i for i in (text.find(ch, end) for ch in ",;。") if i >= 0]
     return lo, min(his) if his else len(text)
-
-
-@cache
-def _rules_digest() -> str:
-    """A digest of the extraction package's code and data files: what the rules are."""
-    h = hashlib.sha256()
-    root = resources.files("extraction")
-    for entry in sorted(
-        [p for p in root.iterdir() if p.name.endswith(".py")]
-        + [p for p in root.joinpath("data").iterdir() if p.is_file()],
-        key=lambda p: p.name,
-    ):
-        h.update(entry.name.encode())
-        h.update(entry.read_bytes())
-    return h.hexdigest()[:10]
-
-
-def extractor_version(model: KindModel) -> str:
-    """investwire's version, the digest of the rules, and the kind model's own version."""
-    try:
-        package = metadata.version("investwire")
-    except metadata.PackageNotFoundError:
-        package = "0+unknown"
-    return f"{package}+{_rules_digest()}.{model.version}"
-
-
-def confidence_features(c: Candidate, region: RegionRef) -> dict[str, float]:
-    """What says how sure to be of an event: its kind's probability, how its region was read."""
-    p = min(max(c.probs.get(c.kind, 0.0), 1e-4), 1 - 1e-4)
-    return {
-        # a kind set by a linking rule has no probability of the model's own
-        "kind_logit": math.log(p / (1 - p)) if c.kind_from == "model" else 0.0,
-        "kind_by_rule": 1.0 if c.kind_from == "rule" else 0.0,
-        f"kind_{c.kind}": 1.0,
-        f"region_via_{c.region_via or 'unknown'}": 1.0,
-        f"region_level_{region.level}": 1.0,
-        "part_of": 1.0 if c.part_of is not None else 0.0,
-        "approx": 1.0 if c.money.approx else 0.0,
-    }
 
 
 class Extractor:

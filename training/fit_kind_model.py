@@ -39,7 +39,7 @@ from sklearn.model_selection import GroupKFold
 
 from extraction import Extractor, to_article
 from extraction.candidates import Candidate, ruled_out
-from extraction.extractor import confidence_features
+from extraction.confidence import confidence_features
 from extraction.kind_model import KindModel
 from extraction.scope import feature_names, priors
 from investwire.scoring import Report, score, verdicts
