@@ -57,7 +57,7 @@ _GENERIC_NAME = re.compile(
 #: Metric words that say little alone; a qualifier right before them decides (采购金额 is trade).
 _GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额", "合同金额", "合同总金额"})
 #: Scope cues (data/cues.toml) of what is not done yet, and of a signing verb.
-_NOT_YET = frozenset({"intend_sign", "target_strong", "forecast"})
+_NOT_YET = frozenset({"intend_sign", "target_strong", "forecast", "goal_governs", "forecast_governs"})
 _SIGNING_CUES = ("sign_verb", "sign_clause", "sign_done")
 _SIGNING_EVIDENCE = frozenset(
     {*_SIGNING_CUES, "occasion_named", "occasion_at", "occasion_this", "occasion_before"}
@@ -70,6 +70,8 @@ def ruled_out(features: dict[str, float]) -> frozenset[str]:
     a word of either it is not one; projects lined up for signing (拟签约) are not done yet."""
     if "intend_sign" in features:
         return frozenset({"signing", "project", "period_stat"})
+    if features.keys() & {"goal_governs", "forecast_governs"}:  # 力争…, 预计…: not done yet
+        return frozenset({"signing", "period_stat"} | (set() if "project_named" in features else {"project"}))
     if "headline" in features or features.keys() & _SIGNING_EVIDENCE:
         return frozenset()  # a headline is terse: its occasion is the story's
     return frozenset({"signing"})
