@@ -139,13 +139,13 @@ def _pipeline_worker(broker: str, payloads: list[bytes], out: mp.Queue) -> None:
 
 async def _last_timestamp(broker: str, topic: str) -> float:
     """When the last record of `topic` was published (its record timestamp, seconds)."""
-    from connectors.sinks.topic_reader import _partitions
+    from connectors.sinks.topic_reader import partitions_of
     from streams.lag import high_water_marks
 
     consumer = AIOKafkaConsumer(bootstrap_servers=broker, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
-        tps = await _partitions(consumer, topic)
+        tps = await partitions_of(consumer, topic)
         ends = await high_water_marks(broker, tps, {})
         consumer.assign(tps)
         newest = 0.0

@@ -159,6 +159,27 @@ def worker(broker: BrokerOpt = None, verbose: bool = False) -> None:
 
 
 @app.command()
+def serve(
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=1, max=65535, help="web port (default INVESTWIRE_WEB_PORT, 6066)"),
+    ] = None,
+    broker: BrokerOpt = None,
+    verbose: bool = False,
+) -> None:
+    """The embedded broker (unless KAFKA_BROKER is set), a worker and its web server: the dashboard,
+    POST /articles, /totals, /events, /metrics; ingests nothing by itself; until Ctrl-C or SIGTERM."""
+    from investwire.live import run_worker
+
+    _quiet_logs(verbose)
+    _reachable(broker)
+    settings = _settings(broker).model_copy(update={"web_enabled": True})
+    if port is not None:
+        settings = settings.model_copy(update={"web_port": port})
+    asyncio.run(run_worker(settings))
+
+
+@app.command()
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="files (.jsonl[.gz], .warc[.gz], .html, .txt) or folders")

@@ -103,7 +103,8 @@ def totals_table(rows: dict[str, dict[str, Any]], limit: int = 30) -> Table:
 async def run_live(settings: Settings, paths: list[Path], once: bool = False) -> None:
     async with running(settings) as run:
         where = "embedded broker" if run.embedded else "broker"
-        console.print(f"investwire worker up on {where} {run.broker}")
+        web = f", dashboard on {settings.web_url}/" if settings.web_enabled else ""
+        console.print(f"investwire worker up on {where} {run.broker}{web}")
         summary = await ingest_paths(run.broker, paths, progress=True)
         console.print(summary.line())
         if once:
@@ -144,7 +145,9 @@ def _stop_event() -> asyncio.Event:
 
 async def run_worker(settings: Settings) -> None:
     async with running(settings) as run:
-        console.print(f"investwire worker up on {run.broker}; Ctrl-C or SIGTERM stops it")
+        where = "embedded broker" if run.embedded else "broker"
+        web = f", dashboard and routes on {settings.web_url}/" if settings.web_enabled else ""
+        console.print(f"investwire worker up on {where} {run.broker}{web}; Ctrl-C or SIGTERM stops it")
         await run.serve(_stop_event())
 
 
@@ -153,7 +156,8 @@ async def sink_until_stopped(broker: str, sink: Sink, group_id: str) -> None:
 
 
 async def replay_file(settings: Settings, file: Path, out: Path, timeout: float = 600.0) -> dict[str, int]:
-    async with running(settings, fresh_broker=True) as run:
+    """FILE through a fresh pipeline, with no web server (a replay is a batch job)."""
+    async with running(settings.model_copy(update={"web_enabled": False}), fresh_broker=True) as run:
         summary = await ingest_paths(run.broker, [file])
         await wait_until_processed(run, summary.sent, timeout=timeout)
         events = await snapshot(run.broker, EVENTS.name)

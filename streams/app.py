@@ -77,8 +77,8 @@ class Pipeline:
             recovery_consistency_check=traits.exact_list_offsets
             if consistency_check is None
             else consistency_check,
-            web_enabled=settings.web_enabled,
-            web_port=settings.web_port,
+            web_enabled=False,  # streams.web serves the routes; Faust only advertises where
+            canonical_url=settings.web_url,
             producer_max_request_size=ARTICLE_MAX_BYTES,
             producer_max_batch_size=1
             if (not traits.exact_list_offsets if single_batches is None else single_batches)

@@ -19,6 +19,7 @@ from streams.embedded_broker import EmbeddedBroker
 from streams.lag import group_lag
 from streams.probe import probe
 from streams.settings import Settings
+from streams.web.server import serving
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ class Running:
 async def running(
     settings: Settings, fresh_broker: bool = False, extractor: Extractor | None = None
 ) -> AsyncIterator[Running]:
-    """A worker on the configured broker, or on an embedded one started (and stopped) for it.
+    """A worker on the configured broker, or on an embedded one started (and stopped) for it,
+    with its web server (`streams.web`) unless `web_enabled` is off.
 
     On a normal exit the changed rows are published and the producer flushed; an error there
     is raised, not swallowed.
@@ -83,14 +85,15 @@ async def running(
         traits = await probe(address)
         log.info("broker %s: %s", address, traits)
         pipeline = Pipeline(settings, address, traits, extractor)
-        await pipeline.start()
-        try:
-            yield Running(pipeline, address, broker_proc is not None)
-            if not pipeline.app.crashed:
-                await pipeline.publish_totals()
-                await pipeline.app.producer.flush()
-        finally:
-            await asyncio.wait_for(pipeline.stop(), timeout=STOP_TIMEOUT)
+        async with serving(pipeline, address) if settings.web_enabled else contextlib.nullcontext():
+            await pipeline.start()
+            try:
+                yield Running(pipeline, address, broker_proc is not None)
+                if not pipeline.app.crashed:
+                    await pipeline.publish_totals()
+                    await pipeline.app.producer.flush()
+            finally:
+                await asyncio.wait_for(pipeline.stop(), timeout=STOP_TIMEOUT)
     finally:
         if broker_proc is not None:
             broker_proc.stop()

@@ -7,10 +7,11 @@ same code runs on real Kafka with Kafka's guarantees.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.topics import ARTICLE_MAX_BYTES
@@ -30,8 +31,25 @@ class Settings(BaseSettings):
     partitions: int = Field(default=4, ge=1, description="partitions of every topic investwire creates")
     store: str = Field(default="memory://", description="table store: memory:// or rocksdb://")
     data_dir: Path = Path(".investwire")
-    web_enabled: bool = False
-    web_port: int = 6066
+    web_enabled: bool = Field(default=True, description="serve the routes and the dashboard (streams.web)")
+    web_port: int = Field(default=6066, description="port of the worker's web server")
+    web_bind: str = Field(default="127.0.0.1", description="address the web server listens on")
+    web_host: str | None = Field(
+        default=None,
+        description="host name other workers reach this one by (redirects to a region's owner); "
+        "default: the bind address, or the machine's name when that is 0.0.0.0",
+    )
+    ingest_token: SecretStr | None = Field(
+        default=None, description="when set, POST /articles needs `Authorization: Bearer TOKEN`"
+    )
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1, description="larger POST /articles bodies are refused with 413"
+    )
+    ingest_max_pending_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1,
+        description="bytes sent and not yet acknowledged by the broker past which POST /articles answers 429",
+    )
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
     # timeouts: short by default, because Tansu finishes a group join only after session/2
     session_timeout: float = 6.0
@@ -79,3 +97,11 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.broker is None
+
+    @property
+    def web_url(self) -> str:
+        """The URL other workers and redirected clients reach this worker's web server at."""
+        host = self.web_host or (
+            socket.gethostname() if self.web_bind in ("0.0.0.0", "::") else self.web_bind
+        )
+        return f"http://{host}:{self.web_port}"

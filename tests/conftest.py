@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
     return Extractor()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def _web_port_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers serve their web routes by default; a test's get a free port, since other test runs
+    share the machine (and 6066 may be taken)."""
+    monkeypatch.setenv("INVESTWIRE_WEB_PORT", str(free_port()))
 
 
 def needs_shared(*parts: str) -> Path:

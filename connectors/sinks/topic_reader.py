@@ -16,7 +16,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from streams.lag import high_water_marks
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+async def partitions_of(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    """Every partition of `topic`, also one created after the consumer started."""
     parts = consumer.partitions_for_topic(topic)
     if parts is None:
         await consumer._client.force_metadata_update()  # the topic was created after the client started
@@ -30,7 +31,7 @@ async def snapshot(broker: str, topic: str, keep_all: bool = False) -> dict[str,
     consumer = AIOKafkaConsumer(bootstrap_servers=broker, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
-        tps = await _partitions(consumer, topic)
+        tps = await partitions_of(consumer, topic)
         if not tps:
             return {}
         ends = await high_water_marks(broker, tps, {})

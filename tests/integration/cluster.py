@@ -23,7 +23,7 @@ from streams.admin import ensure_topics
 from streams.embedded_broker import EmbeddedBroker
 from streams.lag import group_lag
 from streams.runner import CONSUMED
-from tests.conftest import extraction_cases, without_updated_at
+from tests.conftest import extraction_cases, free_port, without_updated_at
 
 CASES = [case["article"] for case in extraction_cases()]
 #: short group timeouts: a killed worker's partitions move in a few seconds (BROKER.md)
@@ -56,6 +56,8 @@ class Cluster:
         self.broker_proc = EmbeddedBroker()
         self.broker = ""
         self.workers: dict[str, subprocess.Popen[bytes]] = {}
+        #: each worker's web port, kept across its restarts
+        self.ports: dict[str, int] = {}
 
     async def __aenter__(self) -> Cluster:
         self.broker = await asyncio.to_thread(self.broker_proc.start)
@@ -70,13 +72,15 @@ class Cluster:
         self.broker_proc.stop()
 
     def start(self, name: str, **env: str) -> subprocess.Popen[bytes]:
-        """Start (or restart) worker `name`; its data directory survives restarts."""
+        """Start (or restart) worker `name`; its data directory and web port survive restarts."""
+        port = self.ports.setdefault(name, free_port())
         full = {
             **os.environ,
             **self.env,
             **env,
             "KAFKA_BROKER": self.broker,
             "INVESTWIRE_DATA_DIR": str(self.tmp_path / name),
+            "INVESTWIRE_WEB_PORT": str(port),
         }
         log = (self.tmp_path / f"{name}.log").open("ab")
         proc = subprocess.Popen(

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import psycopg
-import pytest
 from aiokafka import AIOKafkaProducer
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
 from connectors.sinks.postgres import PostgresSink
 from connectors.sinks.runner import run_sink
@@ -27,37 +23,9 @@ from streams.embedded_broker import EmbeddedBroker
 from streams.lag import group_lag
 from streams.runner import ensure_topics
 from tests.conftest import extraction_cases
+from tests.integration.pg import DSN, needs_postgres, rows
 
-DSN = os.environ.get("INVESTWIRE_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg_available() -> bool:
-    try:
-        with psycopg.connect(DSN, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _pg_available(), reason="no PostgreSQL at INVESTWIRE_TEST_POSTGRES_DSN")
-
-
-@pytest.fixture
-def schema_dsn() -> Iterator[str]:
-    """A DSN whose tables land in a fresh schema, and whose connections are named for this test."""
-    name = f"iw_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(DSN, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {name}")
-    try:
-        yield make_conninfo(DSN, options=f"-c search_path={name}", application_name=name)
-    finally:
-        with psycopg.connect(DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {name} CASCADE")
-
-
-def _rows(dsn: str, query: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(dsn) as conn:
-        return conn.execute(query).fetchall()
+pytestmark = needs_postgres
 
 
 async def _until(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
@@ -138,12 +106,12 @@ async def test_tables_follow_the_topics_survive_killed_connections_and_replay_al
                 return await _lag(broker, "sink-a") == 0
 
             await _until(settled)
-            got = dict(_rows(schema_dsn, "SELECT key, amount_cny FROM investment_totals"))
+            got = dict(rows(schema_dsn, "SELECT key, amount_cny FROM investment_totals"))
             assert got == {newer.key: 7.5e9, totals[1].key: 2e9, totals[2].key: 3e9}
-            (n_events,) = _rows(schema_dsn, "SELECT count(*) FROM investment_events")[0]
+            (n_events,) = rows(schema_dsn, "SELECT count(*) FROM investment_events")[0]
             assert n_events == len({e.event_id for e in events}) > 0
             e = events[0]
-            row = _rows(
+            row = rows(
                 schema_dsn,
                 f"SELECT kind, region_code, amount_value_cny, record->>'evidence' FROM investment_events"
                 f" WHERE event_id = '{e.event_id}'",
@@ -167,13 +135,13 @@ async def test_tables_follow_the_topics_survive_killed_connections_and_replay_al
             await _send(broker, [(TOTALS.name, t.key.encode(), t.model_dump_json().encode()) for t in later])
 
             async def caught_up() -> bool:
-                return len(_rows(schema_dsn, "SELECT key FROM investment_totals")) == 5 and await settled()
+                return len(rows(schema_dsn, "SELECT key FROM investment_totals")) == 5 and await settled()
 
             await _until(caught_up)
 
         everything = "SELECT * FROM {} ORDER BY 1"
         before = {
-            t: _rows(schema_dsn, everything.format(t)) for t in ("investment_events", "investment_totals")
+            t: rows(schema_dsn, everything.format(t)) for t in ("investment_events", "investment_totals")
         }
         # another group reads both topics again from the start into the same tables: nothing changes
         async with _sink(broker, schema_dsn, "sink-b"):
@@ -182,5 +150,5 @@ async def test_tables_follow_the_topics_survive_killed_connections_and_replay_al
                 return await _lag(broker, "sink-b") == 0
 
             await _until(replayed)
-        after = {t: _rows(schema_dsn, everything.format(t)) for t in before}
+        after = {t: rows(schema_dsn, everything.format(t)) for t in before}
         assert after == before

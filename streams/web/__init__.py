@@ -1,0 +1,1 @@
+"""The worker's web server: HTTP ingest, queries, metrics and the live dashboard."""
