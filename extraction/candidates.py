@@ -56,6 +56,10 @@ _GENERIC_NAME = re.compile(
 )
 #: Metric words that say little alone; a qualifier right before them decides (采购金额 is trade).
 _GENERIC_METRIC_WORDS = frozenset({"金额", "投资", "总额", "投入", "总金额", "合同金额", "合同总金额"})
+#: A part of a figure told before: 其中…, 签约项目中…, or a breakdown (分产业看, 从来源地看).
+_SUBSET = re.compile(
+    r"其中|包括|包含|签约项目中|个项目中|中,|当中|分别是|[分按从](?:产业|行业|领域|区域|地区|来源地?|投资来源|投资主体|规模)看?"
+)
 #: Scope cues (data/cues.toml) of what is not done yet, and of a signing verb.
 _NOT_YET = frozenset({"intend_sign", "target_strong", "forecast", "goal_governs", "forecast_governs"})
 _SIGNING_CUES = ("sign_verb", "sign_clause", "sign_done")
@@ -345,7 +349,7 @@ class SentenceReader:
             items = self._list_length(left)
             if items >= 2:
                 c.single, c.count, c.copies = True, None, items
-        c.subset = bool(re.search(r"其中|包括|包含|签约项目中|个项目中|中,|当中|分别是", text[: m.start]))
+        c.subset = bool(_SUBSET.search(text[: m.start]))
         self._score_kind(c, st, lo, in_plan_quote, memo)
 
     def _paired_metrics(self, text: str, moneys: list[Money]) -> dict[int, str]:

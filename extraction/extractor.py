@@ -15,7 +15,7 @@ from extraction.industries import tag_industries
 from extraction.investors import CompanyMention, find_companies
 from extraction.kind_model import KindModel, kind_model
 from extraction.lexicon import lexicon
-from extraction.linking import link_parts, merge_duplicates
+from extraction.linking import drop_covering_aggregates, link_parts, merge_duplicates
 from extraction.metadata import Metadata, read_metadata
 from extraction.money import may_name_money
 from extraction.normalize import NormalizedText, normalize_text
@@ -75,6 +75,7 @@ class Extractor:
             parent = c.part_of
             if parent is not None and c.region and parent.region and self._apart(c.region, parent.region):
                 c.part_of = None
+        kept = drop_covering_aggregates(kept, cny, self.gaz.is_within, places.home)
         return self._events(kept, article, nt, sents, meta.published, meta.source)
 
     def candidates(self, article: Article) -> list[Candidate]:

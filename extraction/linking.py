@@ -18,6 +18,8 @@ from extraction.candidates import Candidate
 _AGGREGATE = re.compile(r"总计|合计|累计|共计|一共|总共|总额|共签约")
 #: Scope cues (data/cues.toml) that put an amount at a signing occasion.
 _AT_AN_OCCASION = frozenset({"occasion_at", "occasion_named", "occasion_this", "sign_done"})
+#: Scope cues (data/cues.toml) of a total over many: 共, 全省/全市.
+_TOTAL_CUES = frozenset({"tally_word", "aggregate_level"})
 _DAY = re.compile(r"\d{1,2}月\d{1,2}日")
 _TOLERANCE = 0.005
 _HEADLINE_TOLERANCE = 0.1
@@ -189,12 +191,48 @@ def _same_fact(a: Candidate, b: Candidate) -> bool:
     return a.count is None or b.count is None or a.count == b.count
 
 
+def drop_covering_aggregates(
+    kept: list[Candidate], cny: Callable[[Candidate], float], within: Callable[[str, str], bool], home: str
+) -> list[Candidate]:
+    """A story's own signing, then a larger one of a region above it (珲春's batch, then 本届博览会
+    期间,吉林省共签约…1962亿元): the larger covers it and more, so it is not an event (EVENTS.md).
+    One the article places its batches inside (在…107个项目中,我市…) is the batch itself and stays."""
+
+    def above_home(c: Candidate) -> bool:
+        return bool(c.region) and c.region != home and within(home, c.region or "")
+
+    def at_home(o: Candidate) -> bool:
+        return o.region == home or within(o.region or "", home)
+
+    covering = set()
+    for c in kept:
+        if c.kind != "signing" or c.single or c.part_of is not None or not above_home(c):
+            continue
+        if any(k.part_of is c for k in kept) or not (c.features.keys() & _TOTAL_CUES):
+            continue
+        inside = [
+            o
+            for o in kept
+            if o is not c
+            and o.kind == "signing"
+            and o.part_of is None
+            and o.metric == c.metric
+            and o.start < c.start  # the story's own batch first, the larger one told as context after it
+            and at_home(o)
+        ]
+        if inside and all(cny(c) > cny(o) for o in inside):
+            covering.add(id(c))
+    return [c for c in kept if id(c) not in covering]
+
+
 def _drop_aggregates(kept: list[Candidate], cny: Callable[[Candidate], float]) -> list[Candidate]:
-    """A signing total over several signings told in the article ("总计197.8亿") is not an event."""
+    """A total over several signings told in the article ("两次活动…总计107亿") is not an event,
+    whether it reads as a signing or as a tally."""
     signings = [c for c in kept if c.kind == "signing" and c.part_of is None and not c.single]
     out = []
     for c in kept:
-        if c in signings and _AGGREGATE.search(c.sentence.text[: c.money.start]):
+        total = c.kind in ("signing", "period_stat") and c.part_of is None and not c.single
+        if total and _AGGREGATE.search(c.sentence.text[: c.money.start]):
             others = [o for o in signings if o is not c and o.metric == c.metric and o.start < c.start]
             if len(others) >= 2 and cny(c) >= 0.95 * sum(cny(o) for o in others):
                 continue

@@ -23,6 +23,7 @@ _AWAY_CHARS = frozenset("来赴前走飞率考拜对到")  # first characters of
 _VENUE = re.compile(r"^[^,;。]{0,12}?(举行|举办|召开|开幕|隆重举行)")
 _ORGANIZER = re.compile(r"^(?:人民政府|政府|代表团)?(?:在|赴|于)[^,;。]{1,12}?(举行|举办|召开|开展)")
 _CLAUSE_OPENING = re.compile(r"(?:^|[,;:。、\n]|其中,?|其中:)$")
+_OWN_VENUE = re.compile(r"分会场|主会场")
 _LOCATION_CUE = re.compile(r"(位于|落户|落地|落户于|选址|建在|坐落|在)$")
 _BUILD_AFTER = re.compile(r"^(?:市|县|区)?(?:建设|投资|新建|建|打造|布局)")
 #: The clause after an amount that says where the project goes (,落户绵阳高新区 / ,在江油市建设).
@@ -254,7 +255,11 @@ class PlaceReader:
         ]
         found = []
         for i, p in enumerate(inside):
-            if _CLAUSE_OPENING.search(text[max(0, p.start - 4) : p.start]):
+            opening = _CLAUSE_OPENING.search(text[max(0, p.start - 4) : p.start])
+            at_own_venue = _CLAUSE_OPENING.search(text[max(0, p.start - 5) : p.start - 1]) and (
+                text[p.start - 1 : p.start] == "在" and _OWN_VENUE.match(text, p.end)
+            )  # 在于都县分会场,现场签约…: a county's batch at its own venue of a city's ceremony
+            if opening or at_own_venue:
                 while i + 1 < len(inside) and inside[i + 1].start == inside[i].end:
                     i += 1  # 重庆市江北区: the most specific of places written together
                 found.append(inside[i].code)
