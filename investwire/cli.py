@@ -253,15 +253,20 @@ def replay(
         Path, typer.Option("--out", help="folder for events.jsonl, totals.jsonl, deadletter.jsonl")
     ],
     timeout: float = 600.0,
+    timings: Annotated[bool, typer.Option(help="say how long each step took")] = False,
     verbose: bool = False,
 ) -> None:
     """Run the whole pipeline on a fresh embedded broker over FILE and write the final topics to OUT."""
     from investwire.live import replay_file
+    from streams.runner import Phases
 
     _quiet_logs(verbose)
     _existing([file])
-    counts = asyncio.run(replay_file(Settings(), file, out, timeout=timeout))
+    phases = Phases()
+    counts = asyncio.run(replay_file(Settings(), file, out, timeout=timeout, phases=phases))
     err.print(" ".join(f"{k}={v}" for k, v in counts.items()))
+    if timings:
+        err.print(phases.line())
 
 
 @app.command()

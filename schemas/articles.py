@@ -1,4 +1,4 @@
-"""What a crawler sends (`articles.raw`) and what the normalizer passes on (`articles.normalized`)."""
+"""What a crawler sends (`articles.raw`) and what the normalizer makes of it for the extractor (`Article`)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from schemas.articles import Article, RawArticle
+from schemas.articles import RawArticle
 from schemas.deadletter import DEADLETTER_MAX_BYTES, DeadLetter
 from schemas.events import InvestmentEvent
 from schemas.totals import ArticleFacts, RegionTotal
@@ -46,14 +46,6 @@ RAW = TopicSpec(
     value=RawArticle,
     description="crawled pages as sent by crawlers; anything that is not a valid RawArticle "
     "is refused to articles.deadletter",
-    config={"max.message.bytes": str(ARTICLE_MAX_BYTES)},
-)
-NORMALIZED = TopicSpec(
-    "articles.normalized",
-    key="article_id",
-    value=Article,
-    description="validated articles with their main text; header raw-offset: the article's offset "
-    "in articles.raw",
     config={"max.message.bytes": str(ARTICLE_MAX_BYTES)},
 )
 EVENTS = TopicSpec(
@@ -92,9 +84,7 @@ PROBE = TopicSpec(
     partitions=1,
 )
 
-TOPICS: dict[str, TopicSpec] = {
-    spec.name: spec for spec in (RAW, NORMALIZED, EVENTS, FACTS, TOTALS, DEADLETTER, PROBE)
-}
+TOPICS: dict[str, TopicSpec] = {spec.name: spec for spec in (RAW, EVENTS, FACTS, TOTALS, DEADLETTER, PROBE)}
 
 #: The Faust table of the totals ledger; its changelog is `changelog_topic(app_id)`.
 LEDGER_TABLE = "totals-ledger"

@@ -1,53 +1,79 @@
-"""The Faust app: raw article → normalized article → events and facts → per-region totals.
+"""The Faust app: raw article → events and facts → per-region totals, in two hops.
 
-    articles.raw ──normalize──▶ articles.normalized ──extract──▶ investment.events
-         │           (process pool)          │        (process pool)
-         │                                   └──▶ investment.facts (every partition)
-         ▼                                                │ totals (ledger table)
-    articles.deadletter ◀─────────────────────────────────┤
-                                                          ▼
-                                                  investment.totals
+    articles.raw ──read (process pool: normalize, extract, facts)──▶ investment.events
+         │                                  └──▶ investment.facts (every partition)
+         ▼                                                 │ totals (ledger table)
+    articles.deadletter ◀──────────────────────────────────┤
+                                                           ▼
+                                                   investment.totals
 
-Agents are thin: decode, call the pure code (extraction in worker processes, aggregation
-here), produce. Anything that cannot be read goes to the dead-letter topic with its stage
-and reason, and the worker carries on.
+Agents are thin: take a batch, hand it to the pure code (extraction in worker processes,
+aggregation here), send what it gives back through one batching producer and wait for the
+broker's acknowledgements before the batch's offsets may be committed. Anything that cannot
+be read goes to the dead-letter topic with its stage and reason, and the worker carries on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+import weakref
 from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, cast
 
 import faust
+from aiokafka.structs import RecordMetadata
+from faust.streams import Stream, _current_event
+from faust.tables import TableManager
 from faust.types import EventT
 
-from aggregation import ArticleState, TotalsLedger, article_facts
-from extraction import Extractor, UnreadableArticleError
-from schemas import Article, DeadLetter, RejectedInput
+from aggregation import ArticleState, TotalsLedger
+from extraction import Extractor
+from schemas import DeadLetter
 from schemas.topics import (
     ARTICLE_MAX_BYTES,
     DEADLETTER,
     EVENTS,
     FACTS,
     LEDGER_TABLE,
-    NORMALIZED,
     RAW,
     TOTALS,
     TopicSpec,
 )
 from schemas.totals import ArticleFacts
-from streams.cpu import CpuPool
+from streams.cpu import CpuPool, Read, Refused
+from streams.outputs import Outputs
 from streams.probe import BrokerTraits
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: Header of an articles.normalized record: the article's offset in articles.raw (its version).
-RAW_OFFSET_HEADER = "raw-offset"
+Acks = list[asyncio.Future[RecordMetadata]]
+
+
+class PromptTableManager(TableManager):
+    """Faust's table manager sleeps a fixed second at start, for tables declared late; ours is
+    declared with the app, so recovery starts at once (a second of every start and replay)."""
+
+    async def on_start(self) -> None:
+        if not self.should_stop:
+            await self._update_channels()
+            await self.recovery.start()
+
+
+@contextlib.contextmanager
+def applying(ev: EventT) -> Iterator[None]:
+    """Faust's tables and their RocksDB stores pick the partition they write from the event being
+    iterated (a context variable); the events of a batch are applied one at a time under it."""
+    token = _current_event.set(weakref.ref(ev))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
 
 
 class Pipeline:
@@ -58,7 +84,10 @@ class Pipeline:
     ) -> None:
         self.settings = settings
         self.counts: Counter[str] = Counter()
-        self.cpu = CpuPool(settings.cpu_processes, extractor or Extractor(), settings.max_message_bytes)
+        self.cpu = CpuPool(
+            settings.cpu_processes, extractor or Extractor(), settings.max_message_bytes, settings.partitions
+        )
+        self.outputs = Outputs(broker)
         single_batches = settings.changelog_single_message_batches
         consistency_check = settings.recovery_consistency_check
         self.app = faust.App(
@@ -79,17 +108,14 @@ class Pipeline:
             else consistency_check,
             web_enabled=False,  # streams.web serves the routes; Faust only advertises where
             canonical_url=settings.web_url,
+            TableManager=PromptTableManager,
             producer_max_request_size=ARTICLE_MAX_BYTES,
             producer_max_batch_size=1
             if (not traits.exact_list_offsets if single_batches is None else single_batches)
             else 16_384,
         )
         self.raw = self._topic(RAW)
-        self.normalized = self._topic(NORMALIZED)
-        self.events = self._topic(EVENTS)
         self.facts = self._topic(FACTS)
-        self.totals = self._topic(TOTALS)
-        self.deadletter = self._topic(DEADLETTER)
         self.ledger_table = self.app.Table(
             LEDGER_TABLE,
             key_type=str,
@@ -102,12 +128,14 @@ class Pipeline:
         #: when the running rebalance (table recovery included) began; None when there is none
         self.rebalancing_since: float | None = time.monotonic()
         self._publishing = asyncio.Lock()
+        #: called with (agent, batch) when an agent is done with a batch (metrics time it)
+        self.batch_observers: list[Callable[[str, Sequence[EventT]], None]] = []
         self._register()
 
     # -- wiring ------------------------------------------------------------------------
 
     def _topic(self, spec: TopicSpec) -> faust.TopicT:
-        """Topics carry bytes; the pydantic models of schemas/ encode and decode them."""
+        """The agents' topics carry bytes; the pydantic models of schemas/ encode and decode them."""
         return self.app.topic(
             spec.name,
             key_serializer="raw",
@@ -118,8 +146,7 @@ class Pipeline:
 
     def _register(self) -> None:
         app, n = self.app, self.settings.cpu_processes
-        app.agent(self.raw, name="normalize", concurrency=n)(self._normalize)
-        app.agent(self.normalized, name="extract", concurrency=n)(self._extract)
+        app.agent(self.raw, name="read", concurrency=n)(self._read)
         app.agent(self.facts, name="totals")(self._totals)
         app.timer(interval=self.settings.totals_publish_interval, name="publish-totals")(self.publish_totals)
         app.on_partitions_revoked.connect(self._on_revoked)  # type: ignore[arg-type]
@@ -127,6 +154,7 @@ class Pipeline:
 
     async def start(self) -> None:
         await self.cpu.start()  # fork the processes before the app starts its threads
+        await self.outputs.start()
         await self.app.start()
 
     async def stop(self) -> None:
@@ -134,6 +162,7 @@ class Pipeline:
             await self.app.stop()
         finally:
             self.cpu.stop()
+            await self.outputs.stop()
 
     async def _on_revoked(self, sender: Any, *args: Any, **kwargs: Any) -> None:
         """No row is published from here until the rows of the new assignment are rebuilt."""
@@ -158,7 +187,7 @@ class Pipeline:
         self.ready = True
         self.rebalancing_since = None
 
-    async def _dead(self, ev: EventT, stage: str, reason: str) -> None:
+    async def _dead(self, ev: EventT, stage: str, reason: str) -> asyncio.Future[RecordMetadata]:
         msg = ev.message
         letter = DeadLetter.wrap(
             msg.value,
@@ -171,78 +200,72 @@ class Pipeline:
             key=msg.key,
         )
         self.counts[f"dead.{stage}"] += 1
-        await self.deadletter.send(key=msg.key, value=letter.model_dump_json().encode())
+        return await self.outputs.send(DEADLETTER.name, msg.key, letter.model_dump_json().encode())
 
     # -- agents ------------------------------------------------------------------------
 
-    async def _normalize(self, stream: faust.StreamT[bytes]) -> None:
-        async for ev in stream.events():
-            self.counts["articles.in"] += 1
-            try:
-                article = await self.cpu.normalize(ev.message.value)
-            except (RejectedInput, UnreadableArticleError) as e:
-                await self._dead(ev, "normalize", str(e))
-            except BrokenProcessPool as e:
-                await self.app.crash(e)
-                raise
-            except Exception as e:  # a bug must not stop the worker: the message is kept with it
-                log.exception("normalize failed")
-                await self._dead(ev, "normalize", f"{type(e).__name__}: {e}")
-            else:
-                self.counts["articles.normalized"] += 1
-                await self.normalized.send(
-                    key=article.article_id.encode(),
-                    value=article.model_dump_json().encode(),
-                    headers={RAW_OFFSET_HEADER: str(ev.message.offset).encode()},
-                )
+    def _batches(self, stream: faust.StreamT[bytes]) -> AsyncIterator[Sequence[EventT]]:
+        """The stream's events a batch at a time; their offsets are acknowledged after the batch."""
+        s = self.settings
+        return cast(Stream[bytes], stream).take_events(s.batch_size, within=s.batch_within)
 
-    async def _extract(self, stream: faust.StreamT[bytes]) -> None:
-        async for ev in stream.events():
+    async def _read(self, stream: faust.StreamT[bytes]) -> None:
+        async for batch in self._batches(stream):
+            self.counts["articles.in"] += len(batch)
             try:
-                article = Article.model_validate_json(ev.message.value or b"")
-                found = await self.cpu.extract(article)
+                results = await self.cpu.read([(ev.message.value, ev.message.offset) for ev in batch])
             except BrokenProcessPool as e:
                 await self.app.crash(e)
                 raise
-            except Exception as e:  # the extractor must never take the worker down
-                log.exception("extract failed")
-                await self._dead(ev, "extract", f"{type(e).__name__}: {e}")
-                continue
-            self.counts["articles.extracted"] += 1
-            for event in found:
-                self.counts["events.out"] += 1
-                await self.events.send(key=event.event_id.encode(), value=event.model_dump_json().encode())
-            headers = dict(ev.message.headers or {})
-            versions = article_facts(
-                found,
-                article_id=article.article_id,
-                url=article.url,
-                fetched_at=article.fetched_at,
-                raw_offset=int(headers.get(RAW_OFFSET_HEADER, b"-1")),
-                partitions=self.settings.partitions,
-            )
-            for partition, facts in enumerate(versions):
-                await self.facts.send(
-                    key=article.article_id.encode(),
-                    value=facts.model_dump_json().encode(),
-                    partition=partition,
-                )
+            acks: Acks = []
+            for ev, result in zip(batch, results, strict=True):
+                acks += await self._send(ev, result)
+            await self.outputs.settle(acks)
+            self._done("read", batch)
+
+    async def _send(self, ev: EventT, result: Read | Refused) -> Acks:
+        """What one read article sends: its events, then its facts to every partition."""
+        if isinstance(result, Refused):
+            if result.stage != "normalize":
+                self.counts["articles.normalized"] += 1
+            return [await self._dead(ev, result.stage, result.reason)]
+        self.counts["articles.normalized"] += 1
+        self.counts["articles.extracted"] += 1
+        self.counts["events.out"] += len(result.events)
+        key = result.article_id.encode()
+        return [await self.outputs.send(EVENTS.name, k, v) for k, v in result.events] + [
+            await self.outputs.send(FACTS.name, key, facts, partition)
+            for partition, facts in enumerate(result.facts)
+        ]
 
     async def _totals(self, stream: faust.StreamT[bytes]) -> None:
-        async for ev in stream.events():
+        async for batch in self._batches(stream):
             if not self.ready:
                 self._rebuild()
-            try:
-                facts = ArticleFacts.model_validate_json(ev.message.value or b"")
-            except ValueError as e:
-                await self._dead(ev, "totals", f"not an article's facts: {e}")
-                continue
-            partition = ev.message.partition
-            ledger = self.ledgers.setdefault(partition, TotalsLedger(self.settings.min_confidence))
-            state = ledger.apply(facts)
-            self.counts["versions.applied" if state else "versions.repeated"] += 1
-            if state is not None:
-                self.ledger_table[f"{partition}|{facts.article_id}"] = state.model_dump_json().encode()
+            acks: Acks = []
+            for ev in batch:
+                with applying(ev):
+                    acks += await self._apply(ev)
+            await self.outputs.settle(acks)
+            self._done("totals", batch)
+
+    def _done(self, agent: str, batch: Sequence[EventT]) -> None:
+        for observe in self.batch_observers:
+            observe(agent, batch)
+
+    async def _apply(self, ev: EventT) -> Acks:
+        """One version of one article's facts into the ledger (a dead letter if it is none)."""
+        try:
+            facts = ArticleFacts.model_validate_json(ev.message.value or b"")
+        except ValueError as e:
+            return [await self._dead(ev, "totals", f"not an article's facts: {e}")]
+        partition = ev.message.partition
+        ledger = self.ledgers.setdefault(partition, TotalsLedger(self.settings.min_confidence))
+        state = ledger.apply(facts)
+        self.counts["versions.applied" if state else "versions.repeated"] += 1
+        if state is not None:
+            self.ledger_table[f"{partition}|{facts.article_id}"] = state.model_dump_json().encode()
+        return []
 
     async def publish_totals(self) -> int:
         """Send the changed rows of the owned partitions (a null value deletes a row); a row is
@@ -251,13 +274,14 @@ class Pipeline:
             if not self.ready:
                 return 0
             pending = [(ledger, item) for ledger in self.ledgers.values() for item in ledger.pending()]
-            futures = [
-                await self.totals.send(
-                    key=key.encode(), value=row.model_dump_json().encode() if row is not None else None
-                )
-                for _ledger, (key, _gen, row) in pending
-            ]
-            await asyncio.gather(*futures)
+            await self.outputs.settle(
+                [
+                    await self.outputs.send(
+                        TOTALS.name, key.encode(), row.model_dump_json().encode() if row is not None else None
+                    )
+                    for _ledger, (key, _gen, row) in pending
+                ]
+            )
             for ledger, (key, gen, _row) in pending:
                 ledger.sent(key, gen)
         self.counts["totals.published"] += len(pending)

@@ -1,49 +1,112 @@
-"""HTML to text and extraction in worker processes, so the event loop keeps heartbeating.
+"""Reading raw articles in worker processes: HTML to text, extraction and the facts, so the
+event loop keeps heartbeating and both cores work.
 
 One page of a million characters costs seconds of CPU; on the event loop that stops
-heartbeats and costs a rebalance. The agents that call this run `processes` at a time and
-wait for each result, so at most that many articles are in the pool (back-pressure: the
-stream is not read further until a process is free).
+heartbeats and costs a rebalance. The agent that calls this hands over a batch at a time and
+waits for it, so at most `processes` batches are in the pool (back-pressure: the stream is not
+read further until a process is free). Everything is encoded to the bytes that go on the
+topics here, so the event loop only moves bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ctypes
+import logging
 import multiprocessing
 import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
-from extraction import Extractor, to_article
-from schemas import Article, InvestmentEvent, parse_raw_article
+from aggregation import article_facts
+from extraction import Extractor, UnreadableArticleError, to_article
+from schemas import RejectedInput, parse_raw_article
+
+log = logging.getLogger(__name__)
 
 _extractor: Extractor | None = None
-
 
 #: prctl option: the signal the kernel sends a process when its parent dies
 _PR_SET_PDEATHSIG = 1
 
 
+@dataclass(frozen=True)
+class Read:
+    """One raw article, read: its events (key, value) and its facts, one record per partition."""
+
+    article_id: str
+    events: list[tuple[bytes, bytes]]
+    facts: list[bytes]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A raw message that is no article (stage `normalize`) or that the extractor failed on."""
+
+    stage: str
+    reason: str
+
+
+def _init_extractor(extractor: Extractor) -> None:
+    global _extractor
+    _extractor = extractor
+
+
 def _init(extractor: Extractor, parent: int) -> None:
     """Keep the extractor; die with the worker, even a `kill -9`ed one (a forked process holds
     both ends of the pool's pipes, so it would never see the parent go)."""
-    global _extractor
-    _extractor = extractor
+    _init_extractor(extractor)
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
 
 
-def _normalize(payload: bytes | None, max_bytes: int) -> Article:
-    return to_article(parse_raw_article(payload, max_bytes))
-
-
-def _extract(article: Article) -> list[InvestmentEvent]:
+def _read(payload: bytes | None, raw_offset: int, max_bytes: int, partitions: int) -> Read | Refused:
     assert _extractor is not None, "the pool's initializer sets the extractor"
-    return _extractor.extract(article)
+    try:
+        article = to_article(parse_raw_article(payload, max_bytes))
+    except (RejectedInput, UnreadableArticleError) as e:
+        return Refused("normalize", str(e))
+    except Exception as e:  # a bug must not stop the worker: the message is kept with it
+        log.exception("normalize failed")
+        return Refused("normalize", f"{type(e).__name__}: {e}")
+    try:
+        found = _extractor.extract(article)
+    except Exception as e:  # the extractor must never take the worker down
+        log.exception("extract failed")
+        return Refused("extract", f"{type(e).__name__}: {e}")
+    versions = article_facts(
+        found,
+        article_id=article.article_id,
+        url=article.url,
+        fetched_at=article.fetched_at,
+        raw_offset=raw_offset,
+        partitions=partitions,
+    )
+    return Read(
+        article_id=article.article_id,
+        events=[(e.event_id.encode(), e.model_dump_json().encode()) for e in found],
+        facts=[f.model_dump_json().encode() for f in versions],
+    )
+
+
+def _read_batch(
+    batch: list[tuple[bytes | None, int]], max_bytes: int, partitions: int
+) -> list[Read | Refused]:
+    return [_read(payload, offset, max_bytes, partitions) for payload, offset in batch]
+
+
+#: A page read once before the processes fork: libraries that load their data on first use
+#: (trafilatura, jionlp) then do it once, in the worker, instead of in every process on the
+#: first real article (seconds each on a loaded machine).
+_WARM_UP = (
+    '{"url": "https://example.org/warm-up", "published_at": "2024-01-02", "html": "<html><body>'
+    "<article><h1>招商引资项目集中签约</h1><p>2024年1月2日，某市举行招商引资项目集中签约仪式，"
+    '现场签约项目10个，总投资50亿元，其中外资项目2个，合同外资1.2亿美元。</p></article></body></html>"}'
+).encode()
 
 
 def _ready() -> None:
@@ -53,9 +116,11 @@ def _ready() -> None:
 class CpuPool:
     """A process pool for the pure, CPU-bound steps (forked, so the extractor is built once)."""
 
-    def __init__(self, processes: int, extractor: Extractor, max_bytes: int) -> None:
+    def __init__(self, processes: int, extractor: Extractor, max_bytes: int, partitions: int) -> None:
         self.processes = processes
         self.max_bytes = max_bytes
+        self.partitions = partitions
+        self._extractor = extractor
         self._pool = ProcessPoolExecutor(
             processes,
             mp_context=multiprocessing.get_context("fork"),
@@ -64,17 +129,16 @@ class CpuPool:
         )
 
     async def start(self) -> None:
+        _init_extractor(self._extractor)
+        _read(_WARM_UP, -1, self.max_bytes, self.partitions)
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(self._pool, _ready) for _ in range(self.processes)))
 
-    async def normalize(self, payload: bytes | None) -> Article:
-        """RawArticle bytes → Article; RejectedInput or UnreadableArticleError for what is not one."""
+    async def read(self, batch: list[tuple[bytes | None, int]]) -> list[Read | Refused]:
+        """(raw message value, its offset in articles.raw) → what to send, in the same order."""
         return await asyncio.get_running_loop().run_in_executor(
-            self._pool, _normalize, payload, self.max_bytes
+            self._pool, _read_batch, batch, self.max_bytes, self.partitions
         )
-
-    async def extract(self, article: Article) -> list[InvestmentEvent]:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, _extract, article)
 
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

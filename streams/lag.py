@@ -14,15 +14,18 @@ async def high_water_marks(
     bootstrap: str, tps: list[TopicPartition], start: dict[TopicPartition, int]
 ) -> dict[TopicPartition, int]:
     """The high-water mark of each partition, from one fetch starting at `start` (or 0)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    # a short fetch wait: a partition with nothing past `start` answers (with its mark) at once
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, fetch_max_wait_ms=20
+    )
     await consumer.start()
     try:
         consumer.assign(tps)
         for tp in tps:
             consumer.seek(tp, start.get(tp, 0))
         marks: dict[TopicPartition, int] = {}
-        for _ in range(20):
-            await consumer.getmany(timeout_ms=200, max_records=10_000)
+        for _ in range(80):
+            await consumer.getmany(timeout_ms=50, max_records=10_000)
             for tp in tps:
                 hw = consumer.highwater(tp)
                 if hw is not None:

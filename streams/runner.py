@@ -8,11 +8,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 from extraction import Extractor
-from schemas.topics import FACTS, NORMALIZED, RAW
+from schemas.topics import FACTS, RAW
 from streams.admin import ensure_topics
 from streams.app import Pipeline
 from streams.embedded_broker import EmbeddedBroker
@@ -30,6 +30,25 @@ STOP_TIMEOUT = 30.0
 class WorkerFailedError(RuntimeError):
     """The worker cannot go on (crashed, or its recovery did not finish in time): exit non-zero
     so that a supervisor restarts it."""
+
+
+class Phases:
+    """Wall seconds of the named steps of a run, in the order they began (for `replay --timings`
+    and the replay benchmark: where a short run's time goes)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def line(self) -> str:
+        return " ".join(f"{k}={v:.2f}s" for k, v in self.seconds.items())
 
 
 @dataclass
@@ -66,7 +85,10 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def running(
-    settings: Settings, fresh_broker: bool = False, extractor: Extractor | None = None
+    settings: Settings,
+    fresh_broker: bool = False,
+    extractor: Extractor | None = None,
+    phases: Phases | None = None,
 ) -> AsyncIterator[Running]:
     """A worker on the configured broker, or on an embedded one started (and stopped) for it,
     with its web server (`streams.web`) unless `web_enabled` is off.
@@ -74,45 +96,52 @@ async def running(
     On a normal exit the changed rows are published and the producer flushed; an error there
     is raised, not swallowed.
     """
+    phase = phases or Phases()
     broker_proc: EmbeddedBroker | None = None
     address = settings.broker
     if address is None or fresh_broker:
         broker_proc = EmbeddedBroker(binary=settings.tansu_bin)
-        address = await asyncio.to_thread(broker_proc.start)
+        with phase("broker"):
+            address = await asyncio.to_thread(broker_proc.start)
         settings = settings.model_copy(update={"broker": None})
     try:
-        await ensure_topics(address, settings.partitions)
-        traits = await probe(address)
+        with phase("topics"):
+            await ensure_topics(address, settings.partitions)
+        with phase("probe"):
+            traits = await probe(address)
         log.info("broker %s: %s", address, traits)
-        pipeline = Pipeline(settings, address, traits, extractor)
+        with phase("worker"):
+            pipeline = Pipeline(settings, address, traits, extractor)
         async with serving(pipeline, address) if settings.web_enabled else contextlib.nullcontext():
-            await pipeline.start()
+            with phase("worker"):
+                await pipeline.start()
             try:
                 yield Running(pipeline, address, broker_proc is not None)
                 if not pipeline.app.crashed:
                     await pipeline.publish_totals()
                     await pipeline.app.producer.flush()
             finally:
-                await asyncio.wait_for(pipeline.stop(), timeout=STOP_TIMEOUT)
+                with phase("stop"):
+                    await asyncio.wait_for(pipeline.stop(), timeout=STOP_TIMEOUT)
     finally:
         if broker_proc is not None:
             broker_proc.stop()
 
 
 #: What the worker group reads; its lag says how far processing is behind the input.
-CONSUMED = [RAW.name, NORMALIZED.name, FACTS.name]
+CONSUMED = [RAW.name, FACTS.name]
 
 
 async def wait_until_processed(run: Running, expected_articles: int, timeout: float = 300.0) -> None:
     """Block until the worker has read every article and committed every offset it owes.
 
-    Not a sleep: it watches the group's lag on every topic it reads (committed offset
-    against the fetch high-water mark), then flushes the totals rows and the producer, and
-    checks once more.
+    Not a sleep: it watches the group's lag on every topic it reads (committed offsets read
+    before the fetch high-water marks, and an article's offset is committed only after its
+    facts were acknowledged, so zero lag means nothing is left in flight), then publishes the
+    changed totals rows and flushes the producer.
     """
     p = run.pipeline
     deadline = time.monotonic() + timeout
-    settled = 0
     while time.monotonic() < deadline:
         if p.app.crashed:
             raise WorkerFailedError(f"the worker crashed: {p.app.crash_reason!r}")
@@ -121,10 +150,8 @@ async def wait_until_processed(run: Running, expected_articles: int, timeout: fl
             if sum(lag.values()) == 0:
                 await p.publish_totals()
                 await p.app.producer.flush()
-                settled += 1
-                if settled >= 2 and p.idle:
+                if p.idle:
                     return
                 continue
-            settled = 0
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.1)
     raise TimeoutError(f"the pipeline did not finish within {timeout:.0f} s: {dict(p.counts)}")

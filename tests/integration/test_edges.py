@@ -331,7 +331,7 @@ async def test_crawl_batch_and_warc_end_in_postgres_totals_and_the_dashboard(
             labels[0][1]: v for (name, labels), v in m.items() if name == "investwire_dead_letters_total"
         }
         assert sum(dead_by_stage.values()) == len(dead)
-        assert m[("investwire_processing_seconds_count", (("stage", "normalize"),))] == len(raw)
+        assert m[("investwire_processing_seconds_count", (("stage", "read"),))] == len(raw)
         assert m[("investwire_ingest_lines_total", (("outcome", "accepted"),))] == len(batch)
         assert m[("investwire_ingest_lines_total", (("outcome", "refused"),))] == 3 + 1
         statuses = {

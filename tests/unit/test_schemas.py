@@ -6,7 +6,6 @@ def test_every_topic_has_a_json_schema() -> None:
     schemas = json_schemas()
     assert set(schemas) == {
         "articles.raw",
-        "articles.normalized",
         "investment.events",
         "investment.facts",
         "investment.totals",
