@@ -474,8 +474,9 @@ async def warm_up(broker: str, workers: Workers, count: int = 8) -> float:
     return time.monotonic() - started
 
 
-#: The outside reader's longest fetch wait. Tansu holds a fetch about half of it even when records
-#: are there (a 1,500 ms wait, Faust's, gives round trips of 0-750 ms), so keep it short.
+#: The outside reader's longest fetch wait. Tansu answers a fetch that finds nothing new only after
+#: about half of it, even if records arrive meanwhile (a 1,500 ms wait, Faust's, gives round trips
+#: of 0-750 ms), so keep it short.
 READER_FETCH_WAIT_MS = 100
 #: What Faust's aiokafka driver asks of every consumer it makes (hard-coded there).
 FAUST_FETCH_WAIT_MS = 1500
