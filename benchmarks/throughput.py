@@ -1,87 +1,59 @@
 """Throughput of investwire against its own ceilings, in one run on one embedded broker.
 
-    python benchmarks/throughput.py [--articles 2000]
+    PYTHONPATH=$PWD python benchmarks/throughput.py [--articles 2000] [--cpu-processes 2]
+        [--input seeds|generated]
 
-(a) raw ceiling: article-sized messages through a bare aiokafka consumer → producer passthrough;
-(b) the pure extractor on the same articles, no broker, one core;
-(c) the pipeline end to end, from the first article produced to the last record it published
-    (event or totals row: copies of the same seed articles are the same facts, so their totals
-    rows stop changing early), in a worker process of its own (its peak memory is reported).
-Prints articles/s for each and the ratios (c)/(a) and (c)/(b). Figures, not assertions.
+(a) ceiling: the same articles through a bare aiokafka consume → produce loop on the broker;
+(b) baseline: the pure extractor on the same articles, no broker, one core;
+(c) the pipeline end to end on the whole machine: `investwire worker` in a process of its own
+    (INVESTWIRE_CPU_PROCESSES from --cpu-processes, else the setting's default), joined and warmed
+    up, then all N articles produced at once; rate = N / (first article produced → last record
+    the run published on investment.events or investment.totals, by record timestamps).
+Prints articles/s of each, the ratios (c)/(b) (the issue's goal: ≥ 1.2) and (c)/(a), and the
+CPU seconds of the broker, the worker and its pool over (c). Figures, not assertions.
+
+--input seeds: the seed articles (or the packaged samples) repeated under distinct URLs and
+dates (~8 KiB each); generated: short articles of our own, each with a totals row of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import multiprocessing as mp
-import resource
-import sys
 import time
-from pathlib import Path
+from collections.abc import Sequence
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+import harness
+from aiokafka import AIOKafkaConsumer
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds" / "articles.jsonl"
-SAMPLES = ROOT / "investwire" / "samples" / "articles.jsonl"
-
-
-def load_articles(n: int) -> list[bytes]:
-    """`n` article records, the seed articles (or the samples) repeated under distinct URLs."""
-    source = SEEDS if SEEDS.exists() else SAMPLES
-    base = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
-    out = []
-    for i in range(n):
-        record = dict(base[i % len(base)])
-        record["url"] = f"{record['url']}#bench-{i}"
-        # a publication date of its own, so each copy reports facts of its own and moves the totals
-        record["published_at"] = f"{2000 + (i // len(base)) % 25}-{1 + (i // len(base) // 25) % 12:02d}-28"
-        out.append(json.dumps(record, ensure_ascii=False).encode())
-    return out
+from streams.embedded_broker import EmbeddedBroker
 
 
-async def _produce(broker: str, topic: str, payloads: list[bytes]) -> float:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=broker, linger_ms=20, max_batch_size=256 * 1024, max_request_size=8_000_000
-    )
-    await producer.start()
-    started = time.perf_counter()
-    try:
-        for i, p in enumerate(payloads):
-            await producer.send(topic, key=str(i).encode(), value=p)
-        await producer.flush()
-    finally:
-        await producer.stop()
-    return started
-
-
-async def raw_ceiling(broker: str, payloads: list[bytes]) -> float:
-    """(a) articles/s through a bare consume → produce loop."""
-    await _produce(broker, "bench.in", payloads)
+async def raw_ceiling(broker: str, payloads: Sequence[bytes], topic: str = "bench.in") -> float:
+    """(a) articles/s through a bare consume → produce loop (from its first record read to its
+    last one acknowledged), the most any consumer-producer on this broker can do with them."""
+    await harness.produce_all(broker, topic, payloads)
     consumer = AIOKafkaConsumer(
-        "bench.in",
+        topic,
         bootstrap_servers=broker,
         group_id="bench-passthrough",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
     )
-    producer = AIOKafkaProducer(
-        bootstrap_servers=broker, linger_ms=20, max_batch_size=256 * 1024, max_request_size=8_000_000
-    )
+    producer = harness.producer(broker, linger_ms=20, max_batch_size=256 * 1024)
     await consumer.start()
     await producer.start()
     try:
         done = 0
-        started = None
+        started: float | None = None
         while done < len(payloads):
             batch = await consumer.getmany(timeout_ms=1000, max_records=2000)
             for _tp, msgs in batch.items():
                 if started is None and msgs:
                     started = time.perf_counter()
                 for m in msgs:
-                    await producer.send("bench.out", key=m.key, value=m.value)
+                    await producer.send(f"{topic}.out", key=m.key, value=m.value)
                     done += 1
             if batch:
                 await consumer.commit()
@@ -93,111 +65,66 @@ async def raw_ceiling(broker: str, payloads: list[bytes]) -> float:
     return len(payloads) / elapsed
 
 
-def extractor_rate(payloads: list[bytes]) -> float:
-    """(b) articles/s of the pure extractor, one core, no broker."""
+def extractor_rate(payloads: Sequence[bytes]) -> float:
+    """(b) articles/s of the pure extractor (raw bytes → article → events), one core, no broker."""
     from extraction import Extractor, to_article
     from schemas import parse_raw_article
 
     extractor = Extractor()
+    extractor.extract(to_article(parse_raw_article(payloads[0], 4_000_000)))  # lazy loads paid before
     started = time.perf_counter()
     for p in payloads:
         extractor.extract(to_article(parse_raw_article(p, 4_000_000)))
     return len(payloads) / (time.perf_counter() - started)
 
 
-def _pipeline_worker(broker: str, payloads: list[bytes], out: mp.Queue) -> None:  # type: ignore[type-arg]
-    from connectors.sources.files import Record
-    from connectors.sources.kafka_producer import produce
-    from schemas.topics import EVENTS, TOTALS
-    from streams.runner import running, wait_until_processed
-    from streams.settings import Settings
-
-    async def go() -> dict[str, float]:
-        # the embedded broker's settings, as `investwire run` would use them
-        settings = Settings(broker=broker, app_id="investwire-bench", changelog_single_message_batches=True)
-        async with running(settings) as run:
-            records = [Record(str(i).encode(), p, "bench") for i, p in enumerate(payloads)]
-            first = time.time()
-            await produce(broker, records)
-            await wait_until_processed(run, len(records), timeout=1800)
-            last = max(
-                await _last_timestamp(broker, TOTALS.name),
-                await _last_timestamp(broker, EVENTS.name),
-            )
-            counts = dict(run.pipeline.counts)
-        return {
-            "first": first,
-            "last": last,
-            "events": counts.get("events.out", 0),
-            "rows": counts.get("totals.published", 0),
-        }
-
-    result = asyncio.run(go())
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.put(result)
-
-
-async def _last_timestamp(broker: str, topic: str) -> float:
-    """When the last record of `topic` was published (its record timestamp, seconds)."""
-    from connectors.sinks.topic_reader import partitions_of
-    from streams.lag import high_water_marks
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=broker, group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        tps = await partitions_of(consumer, topic)
-        ends = await high_water_marks(broker, tps, {})
-        consumer.assign(tps)
-        newest = 0.0
-        for tp in tps:
-            if ends.get(tp, 0) > 0:
-                consumer.seek(tp, ends[tp] - 1)
-        pending = {tp for tp in tps if ends.get(tp, 0) > 0}
-        while pending:
-            batch = await consumer.getmany(timeout_ms=500)
-            for tp, msgs in batch.items():
-                for m in msgs:
-                    newest = max(newest, m.timestamp / 1000)
-                pending.discard(tp)
-        return newest
-    finally:
-        await consumer.stop()
+def print_cpu(run: harness.PipelineRun) -> None:
+    """The CPU split of a run: seconds and cores used of each process over the run."""
+    wall = run.cpu_wall
+    ours = sum(v for k, v in run.cpu.items() if k != "machine")
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in run.cpu.items() if k != "machine")
+    print(f"    CPU s over {wall:.1f} s: {parts}")
+    busy = run.cpu["machine"] / wall
+    print(f"    = {ours / wall:.2f} of {harness.CORES} cores ours; machine busy {busy:.2f} (all users)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--cpu-processes", type=int, default=None, help="INVESTWIRE_CPU_PROCESSES of the worker")
+    ap.add_argument("--input", choices=("seeds", "generated"), default="seeds")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from streams.embedded_broker import EmbeddedBroker
 
-    payloads = load_articles(args.articles)
+    if args.input == "seeds":
+        payloads = harness.seed_articles(args.articles)
+        source = harness.seed_source()[1]
+    else:
+        payloads = [a.payload for a in harness.generated_articles(args.articles)]
+        source = "generated from tests/fixtures"
+    env = harness.worker_env(args.cpu_processes)
     size = sum(len(p) for p in payloads) / len(payloads)
-    source = "seeds" if SEEDS.exists() else "samples"
-    print(f"{len(payloads)} articles of {size / 1024:.1f} KiB on average ({source})")
-    with EmbeddedBroker() as broker:
-        a = asyncio.run(raw_ceiling(broker, payloads))
-        print(f"(a) raw ceiling, aiokafka passthrough : {a:10,.0f} articles/s")
-        b = extractor_rate(payloads)
-        print(f"(b) pure extractor, one core          : {b:10,.0f} articles/s")
-        result = _run_pipeline(broker, payloads)
-    c = len(payloads) / (result["last"] - result["first"])
     print(
-        f"(c) investwire end to end             : {c:10,.0f} articles/s "
-        f"({result['events']:,.0f} events, {result['rows']:,.0f} totals rows published)"
+        f"{len(payloads)} articles of {size / 1024:.1f} KiB on average ({source}); "
+        f"worker with INVESTWIRE_CPU_PROCESSES={harness.cpu_processes_setting(env)}, {harness.CORES} cores"
     )
-    print(f"ratio (c)/(a) = {c / a:.3f}   ratio (c)/(b) = {c / b:.3f}")
-    print(f"worker peak memory (RSS): {result['peak_rss_mb']:,.0f} MiB")
-
-
-def _run_pipeline(broker: str, payloads: list[bytes]) -> dict[str, float]:
-    ctx = mp.get_context("spawn")
-    queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
-    proc = ctx.Process(target=_pipeline_worker, args=(broker, payloads, queue))
-    proc.start()
-    result: dict[str, float] = queue.get()
-    proc.join()
-    return result
+    broker = EmbeddedBroker()
+    with broker as address:
+        a = asyncio.run(raw_ceiling(address, payloads))
+        print(f"(a) ceiling, aiokafka passthrough : {a:10,.0f} articles/s")
+        b = extractor_rate(payloads)
+        print(f"(b) pure extractor, one core      : {b:10,.0f} articles/s")
+        run = asyncio.run(harness.pipeline_run(broker, payloads, 1, env))
+    c = run.rate
+    print(
+        f"(c) investwire end to end         : {c:10,.0f} articles/s "
+        f"({run.seconds:.1f} s; {run.events:,} events and {run.totals:,} totals records published)"
+    )
+    print_cpu(run)
+    print(f"ratio (c)/(b) = {c / b:.3f} (goal ≥ 1.2)   ratio (c)/(a) = {c / a:.4f}")
+    print(
+        f"worker start: group joined in {run.join_seconds:.1f} s, warm-up {run.warm_up_seconds:.1f} s; "
+        f"peak RSS {', '.join(f'{k} {v:.0f} MiB' for k, v in run.peak_rss_mib.items())}"
+    )
 
 
 if __name__ == "__main__":
