@@ -54,9 +54,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args()
-    from benchmarks.throughput import load_articles
+    from benchmarks.harness import seed_articles
 
-    payloads = load_articles(args.articles)
+    payloads = seed_articles(args.articles)
     profiler = cProfile.Profile()
     cpu = asyncio.run(run(payloads, profiler))
     stats = pstats.Stats(profiler)
