@@ -45,6 +45,7 @@ from schemas.topics import (
     TopicSpec,
 )
 from schemas.totals import ArticleFacts
+from streams.consumer import consumer_class
 from streams.cpu import CpuPool, Read, Refused
 from streams.outputs import Outputs
 from streams.probe import BrokerTraits
@@ -114,6 +115,7 @@ class Pipeline:
             if (not traits.exact_list_offsets if single_batches is None else single_batches)
             else 16_384,
         )
+        self.app.transport.Consumer = consumer_class(settings.fetch_max_wait)  # type: ignore[misc]
         self.raw = self._topic(RAW)
         self.facts = self._topic(FACTS)
         self.ledger_table = self.app.Table(

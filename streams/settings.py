@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     heartbeat_interval: float = 1.0
     rebalance_timeout: float = 6.0
     commit_interval: float = 1.0
+    fetch_max_wait: float = Field(
+        default=0.1,
+        gt=0,
+        description="seconds a fetch may wait for records: Tansu answers only when half of it has "
+        "passed, so it bounds every hop's latency there; on Kafka it only spaces idle requests",
+    )
     # Tansu answers ListOffsets(latest) with the start of the last batch + 1, which makes Faust
     # stop table restores early and fail its RocksDB consistency check; both follow the probe.
     changelog_single_message_batches: bool | None = Field(
