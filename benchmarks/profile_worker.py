@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import pstats
 import sys
 import time
@@ -40,7 +41,7 @@ async def run(payloads: list[bytes], profiler: cProfile.Profile) -> float:
 
     settings = Settings(app_id="investwire-profile", web_enabled=False, data_dir=Path("/tmp/iw-profile"))
     async with running(settings, fresh_broker=True) as r:
-        records = [Record(str(i).encode(), p, "bench") for i, p in enumerate(payloads)]
+        records = [Record(json.loads(p)["url"].encode(), p, "bench") for p in payloads]  # as ingest keys them
         started = time.process_time()
         profiler.enable()
         await produce(r.broker, records)

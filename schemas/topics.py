@@ -58,8 +58,9 @@ FACTS = TopicSpec(
     "investment.facts",
     key="article_id",
     value=ArticleFacts,
-    description="every version of every article on every partition, with the facts of the provinces "
-    "that partition owns (facts_partition); what the totals ledger reads",
+    description="article versions with the facts of the provinces a partition owns (facts_partition), "
+    "on every partition the version states facts on or an earlier version did; what the totals "
+    "ledger reads",
 )
 TOTALS = TopicSpec(
     "investment.totals",
@@ -88,6 +89,9 @@ TOPICS: dict[str, TopicSpec] = {spec.name: spec for spec in (RAW, EVENTS, FACTS,
 
 #: The Faust table of the totals ledger; its changelog is `changelog_topic(app_id)`.
 LEDGER_TABLE = "totals-ledger"
+#: The read agent's Faust table of where each article's versions went (aggregation.footprint),
+#: partitioned like articles.raw.
+FOOTPRINTS_TABLE = "footprints"
 
 
 def changelog_topic(app_id: str) -> str:

@@ -79,8 +79,9 @@ class ArticleVersion(BaseModel):
 class ArticleFacts(BaseModel):
     """One version of one article: the facts it states on one partition of `investment.facts`.
 
-    Every version goes to every partition, with no facts where the article has none, so a
-    partition learns that a correction no longer states what an earlier version did.
+    A version goes to every partition where it states facts and where an earlier version did
+    (`aggregation.footprint`), with no facts where it has none, so a partition learns that a
+    correction no longer states what an earlier version did.
     """
 
     article_id: str

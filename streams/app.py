@@ -32,6 +32,7 @@ from faust.tables import TableManager
 from faust.types import EventT
 
 from aggregation import ArticleState, TotalsLedger
+from aggregation.footprint import Footprint, Route, route
 from extraction import Extractor
 from schemas import DeadLetter
 from schemas.topics import (
@@ -39,6 +40,7 @@ from schemas.topics import (
     DEADLETTER,
     EVENTS,
     FACTS,
+    FOOTPRINTS_TABLE,
     LEDGER_TABLE,
     RAW,
     TOTALS,
@@ -122,6 +124,12 @@ class Pipeline:
             LEDGER_TABLE,
             key_type=str,
             value_type=bytes,  # raw: the ArticleState JSON, in the changelog and on recovery alike
+            partitions=settings.partitions,
+        )
+        self.footprints = self.app.Table(
+            FOOTPRINTS_TABLE,
+            key_type=str,
+            value_type=bytes,  # raw: the Footprint JSON
             partitions=settings.partitions,
         )
         #: ledgers of the partitions this worker owns, rebuilt from the table after each rebalance
@@ -226,7 +234,8 @@ class Pipeline:
             self._done("read", batch)
 
     async def _send(self, ev: EventT, result: Read | Refused) -> Acks:
-        """What one read article sends: its events, then its facts to every partition."""
+        """What one read article sends: its events, then its facts to the partitions that must hear
+        of this version (aggregation.footprint)."""
         if isinstance(result, Refused):
             if result.stage != "normalize":
                 self.counts["articles.normalized"] += 1
@@ -234,11 +243,32 @@ class Pipeline:
         self.counts["articles.normalized"] += 1
         self.counts["articles.extracted"] += 1
         self.counts["events.out"] += len(result.events)
+        acks = [await self.outputs.send(EVENTS.name, k, v) for k, v in result.events]
+        if ev.message.key == result.url.encode():
+            with applying(ev):
+                way = self._route(result)
+            sends = [(p, result.facts.get(p, result.no_facts)) for p in sorted(way.targets)]
+            if way.shadowed:
+                aid, latest = result.article_id, way.footprint.latest
+                shadow = ArticleFacts(article_id=aid, url=result.url, version=latest, contributions=[])
+                sends += [(p, shadow.model_dump_json().encode()) for p in sorted(way.shadowed)]
+        else:  # not keyed by url: its versions may be read by several workers, so tell every partition
+            sends = [(p, result.facts.get(p, result.no_facts)) for p in range(self.settings.partitions)]
         key = result.article_id.encode()
-        return [await self.outputs.send(EVENTS.name, k, v) for k, v in result.events] + [
-            await self.outputs.send(FACTS.name, key, facts, partition)
-            for partition, facts in enumerate(result.facts)
-        ]
+        for partition, facts in sends:
+            acks.append(await self.outputs.send(FACTS.name, key, facts, partition))
+        self.counts["facts.out"] += len(sends)
+        return acks
+
+    def _route(self, read: Read) -> Route:
+        """Where the article's version goes, by its footprint, which it then updates (no await
+        between reading and writing it: the agent's concurrent actors see one after the other)."""
+        stored = self.footprints.get(read.article_id)
+        before = Footprint.model_validate_json(stored) if stored else None
+        way = route(before, read.version, set(read.facts))
+        if way.footprint != before:
+            self.footprints[read.article_id] = way.footprint.model_dump_json().encode()
+        return way
 
     async def _totals(self, stream: faust.StreamT[bytes]) -> None:
         async for batch in self._batches(stream):

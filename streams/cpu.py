@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from aggregation import article_facts
 from extraction import Extractor, UnreadableArticleError, to_article
 from schemas import RejectedInput, parse_raw_article
+from schemas.totals import ArticleFacts, ArticleVersion
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,15 @@ _PR_SET_PDEATHSIG = 1
 
 @dataclass(frozen=True)
 class Read:
-    """One raw article, read: its events (key, value) and its facts, one record per partition."""
+    """One raw article, read: its events (key, value), its facts record for each partition it
+    states facts on, and its record with no facts (for any other partition that must hear of it)."""
 
     article_id: str
+    url: str
+    version: ArticleVersion
     events: list[tuple[bytes, bytes]]
-    facts: list[bytes]
+    facts: dict[int, bytes]
+    no_facts: bytes
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,18 @@ def _read(payload: bytes | None, raw_offset: int, max_bytes: int, partitions: in
         raw_offset=raw_offset,
         partitions=partitions,
     )
+    version = versions[0].version
     return Read(
         article_id=article.article_id,
+        url=article.url,
+        version=version,
         events=[(e.event_id.encode(), e.model_dump_json().encode()) for e in found],
-        facts=[f.model_dump_json().encode() for f in versions],
+        facts={p: f.model_dump_json().encode() for p, f in enumerate(versions) if f.contributions},
+        no_facts=ArticleFacts(
+            article_id=article.article_id, url=article.url, version=version, contributions=[]
+        )
+        .model_dump_json()
+        .encode(),
     )
 
 
