@@ -51,6 +51,7 @@ from streams.consumer import consumer_class
 from streams.cpu import CpuPool, Read, Refused
 from streams.outputs import Outputs
 from streams.probe import BrokerTraits
+from streams.restore import complete_restores
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,9 @@ class Pipeline:
             settings.cpu_processes, extractor or Extractor(), settings.max_message_bytes, settings.partitions
         )
         self.outputs = Outputs(broker)
-        single_batches = settings.changelog_single_message_batches
+        completing = settings.complete_table_restores
+        self.complete_restores = not traits.exact_list_offsets if completing is None else completing
+        self.broker = broker
         consistency_check = settings.recovery_consistency_check
         self.app = faust.App(
             settings.app_id,
@@ -113,9 +116,6 @@ class Pipeline:
             canonical_url=settings.web_url,
             TableManager=PromptTableManager,
             producer_max_request_size=ARTICLE_MAX_BYTES,
-            producer_max_batch_size=1
-            if (not traits.exact_list_offsets if single_batches is None else single_batches)
-            else 16_384,
         )
         self.app.transport.Consumer = consumer_class(settings.fetch_max_wait)  # type: ignore[misc]
         self.raw = self._topic(RAW)
@@ -156,7 +156,8 @@ class Pipeline:
 
     def _register(self) -> None:
         app, n = self.app, self.settings.cpu_processes
-        app.agent(self.raw, name="read", concurrency=n)(self._read)
+        # two actors per process: while one waits for its acknowledgements the other has the pool
+        app.agent(self.raw, name="read", concurrency=2 * n)(self._read)
         app.agent(self.facts, name="totals")(self._totals)
         app.timer(interval=self.settings.totals_publish_interval, name="publish-totals")(self.publish_totals)
         app.on_partitions_revoked.connect(self._on_revoked)  # type: ignore[arg-type]
@@ -182,7 +183,16 @@ class Pipeline:
             self.rebalancing_since = time.monotonic()
 
     async def _on_rebalance_complete(self, sender: Any, *args: Any, **kwargs: Any) -> None:
+        """After Faust's table recovery, before the streams resume."""
         async with self._publishing:
+            if self.complete_restores:
+                actives = self.app.assignor.assigned_actives()
+                owned = [
+                    (table, {tp.partition for tp in actives if tp.topic == source.name})
+                    for table, source in ((self.ledger_table, FACTS), (self.footprints, RAW))
+                ]
+                found = await complete_restores(self.broker, owned)
+                log.info("table restores completed past ListOffsets: %d records", found)
             self._rebuild()
 
     def _rebuild(self) -> None:

@@ -65,8 +65,10 @@ class Settings(BaseSettings):
     )
     # Tansu answers ListOffsets(latest) with the start of the last batch + 1, which makes Faust
     # stop table restores early and fail its RocksDB consistency check; both follow the probe.
-    changelog_single_message_batches: bool | None = Field(
-        default=None, description="producer batches of one message; default: on when ListOffsets is inexact"
+    complete_table_restores: bool | None = Field(
+        default=None,
+        description="after Faust's table restores, read what it missed past ListOffsets(latest) up to "
+        "the fetch high-water mark; default: on when ListOffsets is inexact",
     )
     recovery_consistency_check: bool | None = Field(
         default=None,

@@ -70,6 +70,18 @@ async def test_ten_kill_nines_with_restarts_give_the_totals_of_an_uninterrupted_
         assert await cluster.settled() == clean_totals()
 
 
+async def test_a_worker_restarted_after_its_work_restores_every_state_it_wrote(tmp_path: Path) -> None:
+    """Every article once, so a ledger state lost in the table restore would show in the rows the
+    restarted worker republishes."""
+    async with Cluster(tmp_path) as cluster:
+        cluster.start("w")
+        await cluster.feed(ONE_PASS)
+        assert await cluster.settled(quiet=3.0) == clean_totals()
+        cluster.kill("w")
+        cluster.start("w")
+        assert await cluster.settled() == clean_totals()
+
+
 async def test_two_workers_one_killed_for_good_the_survivor_finishes_exactly(tmp_path: Path) -> None:
     async with Cluster(tmp_path) as cluster:
         cluster.start("a")
