@@ -18,14 +18,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import faust
 from faust.types import EventT
 
-from aggregation import ArticleState, TotalsLedger, article_facts
+from aggregation import ArticleState, TotalsLedger, article_facts, ledger_index
 from extraction import Extractor, UnreadableArticleError
 from schemas import Article, DeadLetter, RejectedInput
 from schemas.topics import (
@@ -147,14 +147,18 @@ class Pipeline:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        """Rows of the owned partitions from the recovered table (keys `PARTITION|ARTICLE_ID`)."""
+        """Rows of the owned partitions from the recovered table (keys `PARTITION|ARTICLE_ID`),
+        streamed in one pass into ledgers whose indexes start empty (on disk: wiped)."""
         owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == FACTS.name}
-        states: dict[int, list[ArticleState]] = defaultdict(list)
-        for key, raw in list(self.ledger_table.items()):
-            partition = int(str(key).split("|", 1)[0])
-            if partition in owned:
-                states[partition].append(ArticleState.model_validate_json(raw))
-        self.ledgers = {p: TotalsLedger.of(states[p], self.settings.min_confidence) for p in owned}
+        for ledger in self.ledgers.values():
+            ledger.close()
+        s = self.settings
+        self.ledgers = {
+            p: TotalsLedger(s.min_confidence, ledger_index(s.store, s.data_dir, p)) for p in owned
+        }
+        for key, raw in self.ledger_table.items():
+            if (owner := self.ledgers.get(int(str(key).split("|", 1)[0]))) is not None:
+                owner.restore(ArticleState.model_validate_json(raw))
         self.ready = True
         self.rebalancing_since = None
 
@@ -238,7 +242,11 @@ class Pipeline:
                 await self._dead(ev, "totals", f"not an article's facts: {e}")
                 continue
             partition = ev.message.partition
-            ledger = self.ledgers.setdefault(partition, TotalsLedger(self.settings.min_confidence))
+            if (ledger := self.ledgers.get(partition)) is None:
+                s = self.settings
+                ledger = self.ledgers[partition] = TotalsLedger(
+                    s.min_confidence, ledger_index(s.store, s.data_dir, partition)
+                )
             state = ledger.apply(facts)
             self.counts["versions.applied" if state else "versions.repeated"] += 1
             if state is not None:

@@ -100,3 +100,11 @@ def test_an_index_on_disk_starts_empty_and_is_deleted_when_closed(tmp_path: Path
     first.close()
     assert not second.path.exists()
     assert isinstance(ledger_index("memory://", tmp_path, 3), MemoryIndex)
+
+
+def test_an_index_on_disk_dropped_unclosed_deletes_its_folder(tmp_path: Path) -> None:
+    index = RocksIndex(tmp_path / "ledger-index" / "0")
+    folder, ledger = index.path, TotalsLedger(0.5, index)
+    assert folder.exists()
+    del index, ledger  # as a revoke drops the ledgers
+    assert not folder.exists()
