@@ -11,6 +11,10 @@ depends on how often or in which order anything arrives:
   its most confident copy states it.
 - A row adds exact integer fen, exists only while some fact fills it, and reports the
   period figure that is last by period end, then by its own content.
+- Memory does not grow with history: a row is running sums that a fact's chosen copy changing
+  moves (the old copy out, the new one in), so no update reads the row's other facts, and
+  Python holds only the rows and the dirty set. Article states, copies, withdrawn facts and
+  period figures are in an index, in memory or on disk (aggregation.index).
 
 What adds up (EVENTS.md): `signing` and `project` events that are not `part_of` a counted
 batch, confirmed when their confidence reaches `min_confidence`. A `period_stat` is a figure
