@@ -124,6 +124,15 @@ class RocksIndex:
     def close(self) -> None:
         self._drop()
 
+    def memory_bytes(self) -> int:
+        return held_bytes(self._db)
+
+
+def held_bytes(db: Rdict) -> int:
+    """What RocksDB holds in memory for `db`: memtables, table readers, block cache."""
+    props = ("cur-size-all-mem-tables", "estimate-table-readers-mem", "block-cache-usage")
+    return sum(db.property_int_value(f"rocksdb.{p}") or 0 for p in props)
+
 
 def _drop(db: Rdict, path: Path) -> None:
     """Close and delete; when a newer index of the partition wiped the folder, just let go."""

@@ -15,8 +15,9 @@ It runs twice, each in a process of its own: with the ledger's index in memory (
 it grows with history) and on disk (RocksDB: it should stay flat). At 10k, 100k, 1M articles
 (every power of ten up to --max, and --max) it prints VmRSS after a gc and articles/s so far
 and since the last mark (time in the ledger and the table store only, not in making up the
-input), then RSS(last)/RSS(the one before), and the time to rebuild the ledger from the table as
-`Pipeline._rebuild` does. Figures, not assertions.
+input), and on disk what RocksDB says it holds in memory (memtables, table readers, block
+cache) for the ledger's index and for the table; then RSS(last)/RSS(the one before), and the
+time to rebuild the ledger from the table as `Pipeline._rebuild` does. Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from faust.stores.rocksdb import RocksDBOptions
+from rocksdict import Rdict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aggregation import ArticleState, MemoryIndex, RocksIndex, TotalsLedger  # noqa: E402
+from aggregation.index import held_bytes  # noqa: E402
 from schemas.events import Period, RegionRef  # noqa: E402
 from schemas.totals import ArticleFacts, ArticleVersion, Contribution  # noqa: E402
 
@@ -153,7 +156,16 @@ def run(mode: str, n: int, regions: list[Chain], every: int, rebuild: bool, work
     else:
         table, index = {}, MemoryIndex()
     ledger = TotalsLedger(0.5, index)
-    print(f"{mode:>6} {0:>10,} {rss_mb():>9.1f}", flush=True)
+
+    def rocks() -> str:
+        """MB RocksDB itself holds (memtables, table readers, block cache): ledger index, table."""
+        if not isinstance(table, Rdict) or not isinstance(index, RocksIndex):
+            return f"{'-':>9} {'-':>9}"
+        return f"{index.memory_bytes() / 2**20:>9.1f} {held_bytes(table) / 2**20:>9.1f}"
+
+    # the columns: index, articles, RSS MB, articles/s overall and since the last mark, RocksDB's MB
+
+    print(f"{mode:>6} {0:>10,} {rss_mb():>9.1f} {'':>12} {'':>12} {rocks()}", flush=True)
     rss: list[tuple[int, float]] = []
     sent = published = 0
     busy = lap = 0.0  # seconds in the ledger and the table store (making up the input is not counted)
@@ -170,7 +182,7 @@ def run(mode: str, n: int, regions: list[Chain], every: int, rebuild: bool, work
             rss.append((marks.pop(0), rss_mb()))
             since = seen - (rss[-2][0] if len(rss) > 1 else 0)
             rates = f"{seen / busy:>12,.0f} {since / (busy - lap):>12,.0f}"
-            print(f"{mode:>6} {seen:>10,} {rss[-1][1]:>9.1f} {rates}", flush=True)
+            print(f"{mode:>6} {seen:>10,} {rss[-1][1]:>9.1f} {rates} {rocks()}", flush=True)
             lap = busy
     (a, rss_a), (b, rss_b) = rss[-2:] if len(rss) > 1 else rss * 2
     print(
@@ -181,13 +193,15 @@ def run(mode: str, n: int, regions: list[Chain], every: int, rebuild: bool, work
         ledger.close()
         del ledger
         began = time.perf_counter()
-        rebuilt = TotalsLedger(0.5, RocksIndex(work / "ledger-index" / "0") if mode == "disk" else None)
+        index = RocksIndex(work / "ledger-index" / "0") if mode == "disk" else MemoryIndex()
+        rebuilt = TotalsLedger(0.5, index)
         for _key, raw in table.items():
             rebuilt.restore(ArticleState.model_validate_json(raw))
         took = time.perf_counter() - began
         print(
             f"{mode:>6} rebuild from the table: {took:,.1f} s ({n / took:,.0f} articles/s), "
-            f"RSS after {rss_mb():,.1f} MB, {len(rebuilt.rows()):,} rows",
+            f"RSS after {rss_mb():,.1f} MB, {len(rebuilt.rows()):,} rows; RocksDB MB (index, table):"
+            f"{rocks()}",
             flush=True,
         )
 
@@ -214,7 +228,8 @@ def main() -> None:
         f"ledger memory: {args.max:,} articles (~{CORRECTED:.0%} corrected, ~{COPIES:.0%} syndicated "
         f"copies), {len(regions)} region chains of {args.regions} counties, publish every "
         f"{args.publish_every:,}\n"
-        f"{'index':>6} {'articles':>10} {'RSS MB':>9} {'articles/s':>12} {'(this lap)':>12}",
+        f"{'index':>6} {'articles':>10} {'RSS MB':>9} {'articles/s':>12} {'(this lap)':>12} "
+        f"{'index MB':>9} {'table MB':>9}",
         flush=True,
     )
     work = Path(tempfile.mkdtemp(prefix="investwire-memory-"))
