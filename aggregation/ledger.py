@@ -11,6 +11,10 @@ depends on how often or in which order anything arrives:
   its most confident copy states it.
 - A row adds exact integer fen, exists only while some fact fills it, and reports the
   period figure that is last by period end, then by its own content.
+- Memory does not grow with history: a row is running sums that a fact's chosen copy changing
+  moves (the old copy out, the new one in), so no update reads the row's other facts, and
+  Python holds only the rows and the dirty set. Article states, copies, withdrawn facts and
+  period figures are in an index, in memory or on disk (aggregation.index).
 
 What adds up (EVENTS.md): `signing` and `project` events that are not `part_of` a counted
 batch, confirmed when their confidence reaches `min_confidence`. A `period_stat` is a figure
@@ -19,12 +23,15 @@ to date: kept beside the sums, never added. Targets and pipelines do not touch t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
 
-from schemas.events import FLOW_KINDS, EventKind, InvestmentEvent
+from aggregation.index import Index, MemoryIndex
+from schemas.events import FLOW_KINDS, EventKind, InvestmentEvent, RegionRef
 from schemas.topics import facts_partition
 from schemas.totals import (
     ArticleFacts,
@@ -138,74 +145,214 @@ def merge(state: ArticleState | None, facts: ArticleFacts) -> ArticleState:
     )
 
 
+#: Groups of the ledger's index: an article's state; a fact's copies (article → [confidence, JSON]);
+#: the rows a fact was withdrawn from; and, per row key, its period figures ranked by `_figure`.
+_STATES = b"a"
+_COPIES = b"c"
+_WITHDRAWN = b"w"
+_FIGURES = b"p|"
+
+
+class _Sums:
+    """What the chosen copies of a row's facts add up to, moved by adding and subtracting a copy."""
+
+    __slots__ = (
+        "best",
+        "confirmed",
+        "events",
+        "facts",
+        "figures",
+        "names",
+        "projects",
+        "unconfirmed",
+        "unconfirmed_count",
+    )
+
+    def __init__(self) -> None:
+        self.facts = self.figures = self.confirmed = self.projects = self.events = 0
+        self.unconfirmed = self.unconfirmed_count = 0
+        #: (name, level) of the row's region → how many facts name it so, and one of them
+        self.names: dict[tuple[str, str], tuple[int, RegionRef]] = {}
+        #: the greatest of the row's period figures (rank, PeriodFigure JSON); None when unknown
+        self.best: tuple[bytes, bytes] | None = None
+
+    def add(self, c: Contribution, region: RegionRef, sign: int, confirmed: bool) -> None:
+        self.facts += sign
+        name = (region.name, region.level)
+        if count := self.names.get(name, (0, region))[0] + sign:
+            self.names[name] = (count, region)
+        else:
+            del self.names[name]
+        if not c.flow:
+            self.figures += sign if c.period is not None else 0
+        elif confirmed:
+            self.confirmed += sign * c.value_fen
+            self.projects += sign * c.project_count
+            self.events += sign
+        else:
+            self.unconfirmed += sign * c.value_fen
+            self.unconfirmed_count += sign
+
+    def region(self) -> RegionRef:
+        """The region as most of the row's facts name it (names differ only across gazetteers)."""
+        if len(self.names) == 1:
+            return next(iter(self.names.values()))[1]
+        return min(self.names.items(), key=lambda n: (-n[1][0], n[0]))[1][1]
+
+
+class _States(Mapping[str, ArticleState]):
+    """The article states in an index, read as a mapping."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __getitem__(self, article: str) -> ArticleState:
+        raw = self._index.get(_STATES, article.encode())
+        if raw is None:
+            raise KeyError(article)
+        return ArticleState.model_validate_json(raw)
+
+    def __iter__(self) -> Iterator[str]:
+        return (member.decode() for member, _ in self._index.members(_STATES))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._index.members(_STATES))
+
+
 class TotalsLedger:
     """The rows of one partition, kept in step with the states of its articles.
+
+    What grows with history (article states, copies of facts, withdrawn facts, period figures)
+    is in `index`, in memory or on disk (aggregation.index); held here is only what the rows
+    bound: each row's running sums, moved when a fact's chosen copy changes (the old copy
+    subtracted, the new one added), how many withdrawn facts make it revised, and `dirty`.
 
     `dirty` maps each row key changed since it was last sent to a generation number, so a
     row is forgotten only when the send of that very content succeeded (`sent`).
     """
 
-    def __init__(self, min_confidence: float) -> None:
+    def __init__(self, min_confidence: float, index: Index | None = None) -> None:
         self.min_confidence = min_confidence
-        self.articles: dict[str, ArticleState] = {}
-        self._copies: dict[str, dict[str, Contribution]] = {}  # fact → article → its copy
-        self._row_facts: dict[str, set[str]] = {}  # row key → facts counted in it
-        self._row_retracted: dict[str, set[str]] = {}  # row key → facts withdrawn from it
+        self._index: Index = index if index is not None else MemoryIndex()
+        self.articles: Mapping[str, ArticleState] = _States(self._index)
+        self._sums: dict[str, _Sums] = {}  # row key → its sums, while some fact fills it
+        self._revised: dict[str, int] = {}  # row key → facts withdrawn from it that no article states
         self.dirty: dict[str, int] = {}
         self._generation = 0
 
     @classmethod
-    def of(cls, states: Iterable[ArticleState], min_confidence: float) -> TotalsLedger:
+    def of(
+        cls, states: Iterable[ArticleState], min_confidence: float, index: Index | None = None
+    ) -> TotalsLedger:
         """A ledger from stored states; every row (and every emptied row, as a tombstone) is dirty."""
-        ledger = cls(min_confidence)
+        ledger = cls(min_confidence, index)
         for state in states:
-            ledger._replace(None, state)
+            ledger.restore(state)
         return ledger
+
+    def restore(self, state: ArticleState) -> None:
+        """Take the stored state of an article not taken yet (a rebuild streams the table here)."""
+        self._replace(None, state)
 
     def apply(self, facts: ArticleFacts) -> ArticleState | None:
         """Take one article version; returns the article's new state, or None when nothing changed."""
-        old = self.articles.get(facts.article_id)
+        raw = self._index.get(_STATES, facts.article_id.encode())
+        old = ArticleState.model_validate_json(raw) if raw is not None else None
         new = merge(old, facts)
         if new == old:
             return None
         self._replace(old, new)
         return new
 
+    def close(self) -> None:
+        """Let go of the index (one on disk is deleted)."""
+        self._index.close()
+
     def _replace(self, old: ArticleState | None, new: ArticleState) -> None:
         aid = new.article_id
-        for c in old.contributions if old else []:
-            self._set_copy(c.fact_id, aid, None)
-        for c in new.contributions:
-            self._set_copy(c.fact_id, aid, c)
+        before = {c.fact_id: c for c in old.contributions} if old else {}
+        after = {c.fact_id: c for c in new.contributions}
+        for fact in sorted(before.keys() | after.keys()):
+            if before.get(fact) != after.get(fact):
+                self._set_copy(fact, aid, after.get(fact))
         for fact, keys in new.withdrawn().items():
-            for key in keys:
-                self._row_retracted.setdefault(key, set()).add(fact)
-                self._touch(key)
-        self.articles[aid] = new
-
-    def _chosen(self, fact: str) -> Contribution | None:
-        copies = self._copies.get(fact)
-        return min(copies.values(), key=_preferred) if copies else None
+            self._withdraw(fact, keys)
+        self._index.put(_STATES, aid.encode(), new.model_dump_json().encode())
 
     def _set_copy(self, fact: str, article: str, copy: Contribution | None) -> None:
-        before = self._chosen(fact)
-        copies = self._copies.setdefault(fact, {})
+        member = fact.encode()
+        raw = self._index.get(_COPIES, member)
+        copies: dict[str, list[Any]] = json.loads(raw) if raw is not None else {}
+        before = _chosen(copies)
         if copy is None:
             copies.pop(article, None)
-            if not copies:
-                del self._copies[fact]
         else:
-            copies[article] = copy
-        after = self._chosen(fact)
+            copies[article] = [copy.confidence, copy.model_dump_json()]
+        after = _chosen(copies)
+        if copies:
+            self._index.put(_COPIES, member, json.dumps(copies).encode())
+        else:
+            self._index.delete(_COPIES, member)
+        if (raw is not None) != bool(copies):
+            self._restated(fact, bool(copies))
         if before == after:
             return
-        for key in before.row_keys() if before else []:
-            self._row_facts[key].discard(fact)
-            if not self._row_facts[key]:
-                del self._row_facts[key]
+        if before is not None:
+            self._count(Contribution.model_validate_json(before), -1)
+        if after is not None:
+            mine = copy is not None and after == copies[article][1]
+            self._count(copy if mine and copy is not None else Contribution.model_validate_json(after), 1)
+
+    def _count(self, c: Contribution, sign: int) -> None:
+        """Add (sign 1) or subtract (-1) the chosen copy of a fact in each of its rows."""
+        confirmed = c.confidence >= self.min_confidence
+        figure = _figure(c)
+        for key, region in _cells(c).items():
+            sums = self._sums.get(key)
+            if sums is None:
+                sums = self._sums[key] = _Sums()
+            sums.add(c, region, sign, confirmed)
+            if not sums.facts:
+                del self._sums[key]
+            if figure is not None:
+                self._file(key, sums, figure, sign)
             self._touch(key)
-        for key in after.row_keys() if after else []:
-            self._row_facts.setdefault(key, set()).add(fact)
+
+    def _file(self, key: str, sums: _Sums, figure: tuple[bytes, bytes], sign: int) -> None:
+        """Put a period figure among its row's (sign 1) or take it out, minding the greatest: known
+        while figures only come, looked up again in the index when it goes."""
+        rank, value = figure
+        if sign > 0:
+            self._index.put(_FIGURES + key.encode(), rank, value)
+            if sums.figures == 1 or (sums.best is not None and rank > sums.best[0]):
+                sums.best = figure
+        else:
+            self._index.delete(_FIGURES + key.encode(), rank)
+            if sums.best is not None and sums.best[0] == rank:
+                sums.best = None
+
+    def _withdraw(self, fact: str, keys: list[str]) -> None:
+        """A later version dropped `fact`: the rows it counted in are revised while no article states it."""
+        member = fact.encode()
+        raw = self._index.get(_WITHDRAWN, member)
+        known: list[str] = json.loads(raw) if raw is not None else []
+        added = sorted(set(keys) - set(known))
+        if added:
+            self._index.put(_WITHDRAWN, member, json.dumps(sorted([*known, *added])).encode())
+            if self._index.get(_COPIES, member) is None:
+                for key in added:
+                    self._revised[key] = self._revised.get(key, 0) + 1
+        for key in keys:
+            self._touch(key)
+
+    def _restated(self, fact: str, stated: bool) -> None:
+        """Some article states `fact` again, or none does any more: the rows it was withdrawn from follow."""
+        raw = self._index.get(_WITHDRAWN, fact.encode())
+        for key in json.loads(raw) if raw is not None else []:
+            if count := self._revised.get(key, 0) + (-1 if stated else 1):
+                self._revised[key] = count
+            else:
+                del self._revised[key]
             self._touch(key)
 
     def _touch(self, key: str) -> None:
@@ -215,44 +362,28 @@ class TotalsLedger:
     def rows(self) -> list[RegionTotal]:
         """Every row that exists, by key."""
         now = datetime.now(UTC)
-        return [row for key in sorted(self._row_facts) if (row := self.row(key, now)) is not None]
+        return [row for key in sorted(self._sums) if (row := self.row(key, now)) is not None]
 
     def row(self, key: str, now: datetime | None = None) -> RegionTotal | None:
         """The row of `key`, or None when no fact fills it."""
-        facts = self._row_facts.get(key)
-        if not facts:
+        sums = self._sums.get(key)
+        if sums is None:
             return None
-        code, metric, year = key.split("|")
-        confirmed = unconfirmed = projects = events = pending = 0
-        figures: list[Contribution] = []
-        region = None
-        for fact in sorted(facts):
-            c = self._chosen(fact)
-            assert c is not None, "a row holds only facts some article states"
-            region = region or next(r for r in c.regions if r.code == code)
-            if not c.flow:
-                figures.append(c)
-            elif c.confidence >= self.min_confidence:
-                confirmed += c.value_fen
-                projects += c.project_count
-                events += 1
-            else:
-                unconfirmed += c.value_fen
-                pending += 1
-        assert region is not None
-        withdrawn = self._row_retracted.get(key, set())
+        _code, metric, year = key.split("|")
+        if sums.figures and sums.best is None:
+            sums.best = self._index.last(_FIGURES + key.encode())
         return RegionTotal(
             key=key,
-            region=region,
+            region=sums.region(),
             metric=metric,  # type: ignore[arg-type]
             year=year,
-            amount_cny=to_yuan(confirmed),
-            project_count=projects,
-            event_count=events,
-            unconfirmed_cny=to_yuan(unconfirmed),
-            unconfirmed_count=pending,
-            reported=_latest_figure(figures),
-            revised=any(f not in self._copies for f in withdrawn),
+            amount_cny=to_yuan(sums.confirmed),
+            project_count=sums.projects,
+            event_count=sums.events,
+            unconfirmed_cny=to_yuan(sums.unconfirmed),
+            unconfirmed_count=sums.unconfirmed_count,
+            reported=PeriodFigure.model_validate_json(sums.best[1]) if sums.figures and sums.best else None,
+            revised=key in self._revised,
             updated_at=now or datetime.now(UTC),
         )
 
@@ -267,20 +398,44 @@ class TotalsLedger:
             del self.dirty[key]
 
 
-def _latest_figure(figures: list[Contribution]) -> PeriodFigure | None:
-    """The figure with the latest period end; ties go to the longer span, then the larger figure."""
-    ranked = [
-        (c.period.end, -c.period.start.toordinal(), c.value_fen, c.project_count, c.fact_id, c)
-        for c in figures
-        if c.period is not None
-    ]
-    if not ranked:
+def _chosen(copies: dict[str, list[Any]]) -> str | None:
+    """The JSON of the copy that counts: the most confident, then the content (as `_preferred`)."""
+    return min(copies.values(), key=lambda cj: (-cj[0], cj[1]))[1] if copies else None
+
+
+def _cells(c: Contribution) -> dict[str, RegionRef]:
+    """The rows a copy counts in, each with the region of the chain that row is of."""
+    keys = c.row_keys()  # as many for each region of the chain, in its order
+    per_region = len(keys) // max(len(c.regions), 1)
+    cells: dict[str, RegionRef] = {}
+    for i, key in enumerate(keys):
+        cells.setdefault(key, c.regions[i // per_region])
+    return cells
+
+
+_COMPLEMENT = str.maketrans("0123456789", "9876543210")
+
+
+def _ordered(n: int) -> str:
+    """An integer as text that sorts as the integer does: sign, length, then digits."""
+    digits = str(abs(n))
+    if n >= 0:
+        return f"P{len(digits):04d}{digits}"
+    return f"N{9999 - len(digits):04d}{digits.translate(_COMPLEMENT)}"
+
+
+def _figure(c: Contribution) -> tuple[bytes, bytes] | None:
+    """A period figure's place among a row's figures, and what the row reports when it is the
+    greatest: the latest period end, then the longer span, then the larger figure, then fact_id."""
+    if c.flow or c.period is None:
         return None
-    best = max(ranked, key=lambda r: r[:5])[5]
-    assert best.period is not None
-    return PeriodFigure(
-        period=best.period,
-        value_cny=to_yuan(best.value_fen),
-        project_count=best.project_count or None,
-        fact_id=best.fact_id,
+    p = c.period
+    rank = (
+        f"{p.end.isoformat()}{9_999_999 - p.start.toordinal():07d}"
+        f"{_ordered(c.value_fen)}{_ordered(c.project_count)}{c.fact_id}"
     )
+    figure = PeriodFigure(
+        period=p, value_cny=to_yuan(c.value_fen), project_count=c.project_count or None, fact_id=c.fact_id
+    )
+    exact = {**figure.model_dump(mode="json"), "value_cny": str(figure.value_cny)}  # JSON has floats
+    return rank.encode(), json.dumps(exact, ensure_ascii=False).encode()

@@ -5,11 +5,13 @@
 
 (a) ceiling: the same articles through a bare aiokafka consume → produce loop on the broker;
 (b) baseline: the pure extractor on the same articles, no broker, one core;
+(b') the pure extractor in one process per core at once: what the machine's cores, as others
+    share them at the moment, can extract (on an idle 2-core machine about 2 × (b));
 (c) the pipeline end to end on the whole machine: `investwire worker` in a process of its own
     (INVESTWIRE_CPU_PROCESSES from --cpu-processes, else the setting's default), joined and warmed
     up, then all N articles produced at once; rate = N / (first article produced → last record
     the run published on investment.events or investment.totals, by record timestamps).
-Prints articles/s of each, the ratios (c)/(b) (the issue's goal: ≥ 1.2) and (c)/(a), and the
+Prints articles/s of each, the ratios (c)/(b) (the issue's goal: ≥ 1.2), (c)/(b') and (c)/(a), and the
 CPU seconds of the broker, the worker and its pool over (c). Figures, not assertions.
 
 --input seeds: the seed articles (or the packaged samples) repeated under distinct URLs and
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import time
 from collections.abc import Sequence
 
@@ -78,6 +81,20 @@ def extractor_rate(payloads: Sequence[bytes]) -> float:
     return len(payloads) / (time.perf_counter() - started)
 
 
+def _extract_share(payloads: Sequence[bytes]) -> float:
+    return len(payloads) / extractor_rate(payloads)
+
+
+def machine_extractor_rate(payloads: Sequence[bytes]) -> float:
+    """(b') articles/s of the pure extractor in one process per core, all at once: what this
+    machine's cores, shared as they are at the moment, can extract."""
+    cores = harness.CORES
+    shares = [list(payloads[i::cores]) for i in range(cores)]
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        seconds = pool.map(_extract_share, shares)
+    return len(payloads) / max(seconds)
+
+
 def print_cpu(run: harness.PipelineRun) -> None:
     """The CPU split of a run: seconds and cores used of each process over the run."""
     wall = run.cpu_wall
@@ -113,6 +130,8 @@ def main() -> None:
         print(f"(a) ceiling, aiokafka passthrough : {a:10,.0f} articles/s")
         b = extractor_rate(payloads)
         print(f"(b) pure extractor, one core      : {b:10,.0f} articles/s")
+        b_all = machine_extractor_rate(payloads)
+        print(f"(b') pure extractor, {harness.CORES} processes : {b_all:10,.0f} articles/s (cores as shared)")
         run = asyncio.run(harness.pipeline_run(broker, payloads, 1, env))
     c = run.rate
     print(
@@ -120,7 +139,10 @@ def main() -> None:
         f"({run.seconds:.1f} s; {run.events:,} events and {run.totals:,} totals records published)"
     )
     print_cpu(run)
-    print(f"ratio (c)/(b) = {c / b:.3f} (goal ≥ 1.2)   ratio (c)/(a) = {c / a:.4f}")
+    print(
+        f"ratio (c)/(b) = {c / b:.3f} (goal ≥ 1.2)   ratio (c)/(b') = {c / b_all:.3f}   "
+        f"ratio (c)/(a) = {c / a:.4f}"
+    )
     print(
         f"worker start: group joined in {run.join_seconds:.1f} s, warm-up {run.warm_up_seconds:.1f} s; "
         f"peak RSS {', '.join(f'{k} {v:.0f} MiB' for k, v in run.peak_rss_mib.items())}"

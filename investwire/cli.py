@@ -150,12 +150,18 @@ def run(
 
 @app.command()
 def worker(broker: BrokerOpt = None, verbose: bool = False) -> None:
-    """Run one worker until stopped (what docker-compose runs; scale by running more)."""
+    """Run one worker until stopped (what docker-compose runs; scale by running more). On a
+    configured broker its state is on disk (`rocksdb://`) unless INVESTWIRE_STORE says otherwise."""
     from investwire.live import run_worker
 
     _quiet_logs(verbose)
     _reachable(broker)
-    asyncio.run(run_worker(_settings(broker)))
+    settings = _settings(broker)
+    if settings.broker is not None and "store" not in settings.model_fields_set:
+        # memory stays bounded whatever the history; an embedded broker keeps nothing across a
+        # restart, so its worker keeps nothing either
+        settings = settings.model_copy(update={"store": "rocksdb://"})
+    asyncio.run(run_worker(settings))
 
 
 @app.command()

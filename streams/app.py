@@ -20,7 +20,7 @@ import contextlib
 import logging
 import time
 import weakref
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, cast
@@ -31,7 +31,7 @@ from faust.streams import Stream, _current_event
 from faust.tables import TableManager
 from faust.types import EventT
 
-from aggregation import ArticleState, TotalsLedger
+from aggregation import ArticleState, TotalsLedger, ledger_index
 from aggregation.footprint import Footprint, Route, route
 from extraction import Extractor
 from schemas import DeadLetter
@@ -174,13 +174,19 @@ class Pipeline:
         finally:
             self.cpu.stop()
             await self.outputs.stop()
+            self._close_ledgers()
 
     async def _on_revoked(self, sender: Any, *args: Any, **kwargs: Any) -> None:
         """No row is published from here until the rows of the new assignment are rebuilt."""
         async with self._publishing:
             self.ready = False
-            self.ledgers.clear()
+            self._close_ledgers()
             self.rebalancing_since = time.monotonic()
+
+    def _close_ledgers(self) -> None:
+        for ledger in self.ledgers.values():
+            ledger.close()
+        self.ledgers = {}
 
     async def _on_rebalance_complete(self, sender: Any, *args: Any, **kwargs: Any) -> None:
         """After Faust's table recovery, before the streams resume."""
@@ -196,14 +202,17 @@ class Pipeline:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        """Rows of the owned partitions from the recovered table (keys `PARTITION|ARTICLE_ID`)."""
+        """Rows of the owned partitions from the recovered table (keys `PARTITION|ARTICLE_ID`),
+        streamed in one pass into ledgers whose indexes start empty (on disk: wiped)."""
         owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == FACTS.name}
-        states: dict[int, list[ArticleState]] = defaultdict(list)
-        for key, raw in list(self.ledger_table.items()):
-            partition = int(str(key).split("|", 1)[0])
-            if partition in owned:
-                states[partition].append(ArticleState.model_validate_json(raw))
-        self.ledgers = {p: TotalsLedger.of(states[p], self.settings.min_confidence) for p in owned}
+        self._close_ledgers()
+        s = self.settings
+        self.ledgers = {
+            p: TotalsLedger(s.min_confidence, ledger_index(s.store, s.data_dir, p)) for p in owned
+        }
+        for key, raw in self.ledger_table.items():
+            if (owner := self.ledgers.get(int(str(key).split("|", 1)[0]))) is not None:
+                owner.restore(ArticleState.model_validate_json(raw))
         self.ready = True
         self.rebalancing_since = None
 
@@ -302,7 +311,11 @@ class Pipeline:
         except ValueError as e:
             return [await self._dead(ev, "totals", f"not an article's facts: {e}")]
         partition = ev.message.partition
-        ledger = self.ledgers.setdefault(partition, TotalsLedger(self.settings.min_confidence))
+        if (ledger := self.ledgers.get(partition)) is None:
+            s = self.settings
+            ledger = self.ledgers[partition] = TotalsLedger(
+                s.min_confidence, ledger_index(s.store, s.data_dir, partition)
+            )
         state = ledger.apply(facts)
         self.counts["versions.applied" if state else "versions.repeated"] += 1
         if state is not None:

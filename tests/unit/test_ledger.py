@@ -335,3 +335,16 @@ def test_article_facts_go_to_every_partition_with_the_facts_of_its_provinces() -
     )
     assert len(parts) == 4 and len({p.version for p in parts}) == 1
     assert sorted(c.fact_id for p in parts for c in p.contributions) == ["f1", "f2"]
+
+
+def test_a_row_is_sent_again_when_a_fact_withdrawn_from_it_is_stated_elsewhere() -> None:
+    ledger = ledger_of(version(event(1), event(2), offset=1), version(event(2), offset=2))
+    assert rows(ledger)["430421|total_investment|all"]["revised"] is True
+    for key, gen, _row in ledger.pending():
+        ledger.sent(key, gen)
+    sichuan = RegionRef(code="510000", name="四川省", level="province")
+    elsewhere = event(9, fact="f1").model_copy(update={"region": sichuan, "region_path": [sichuan]})
+    ledger.apply(version(elsewhere, article="b"))
+    pending = {key: row for key, _gen, row in ledger.pending()}
+    assert pending["430421|total_investment|all"] is not None
+    assert pending["430421|total_investment|all"].revised is False
