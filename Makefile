@@ -17,8 +17,13 @@ lint:
 typecheck:
 	.venv/bin/mypy
 
-bench:              ## throughput against its ceilings, and extraction speed on one core
-	$(PY) benchmarks/throughput.py
+bench:              ## every benchmark of benchmarks/README.md, one after the other (~15 min)
+	PYTHONPATH=$(CURDIR) $(PY) benchmarks/throughput.py
+	PYTHONPATH=$(CURDIR) $(PY) benchmarks/scaling.py
+	PYTHONPATH=$(CURDIR) $(PY) benchmarks/latency.py
+	$(PY) benchmarks/replay.py
+	$(PY) benchmarks/memory.py --max 100000
+	$(PY) benchmarks/extract_process.py
 	$(PY) benchmarks/extraction_speed.py
 
 run:                ## the sample articles through the pipeline on the embedded broker, live table
