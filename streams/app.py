@@ -58,6 +58,10 @@ log = logging.getLogger(__name__)
 
 Acks = list[asyncio.Future[RecordMetadata]]
 
+#: Faust's RocksDB store gives each partition a 2 GiB block cache, which a rebuild's full read
+#: of the table fills; the ledger's reads are point lookups and scans of one rebuild.
+TABLE_STORE_OPTIONS = {"block_cache_size": 64 << 20}
+
 
 class PromptTableManager(TableManager):
     """Faust's table manager sleeps a fixed second at start, for tables declared late; ours is
@@ -125,12 +129,14 @@ class Pipeline:
             key_type=str,
             value_type=bytes,  # raw: the ArticleState JSON, in the changelog and on recovery alike
             partitions=settings.partitions,
+            options=TABLE_STORE_OPTIONS,
         )
         self.footprints = self.app.Table(
             FOOTPRINTS_TABLE,
             key_type=str,
             value_type=bytes,  # raw: the Footprint JSON
             partitions=settings.partitions,
+            options=TABLE_STORE_OPTIONS,
         )
         #: ledgers of the partitions this worker owns, rebuilt from the table after each rebalance
         self.ledgers: dict[int, TotalsLedger] = {}
