@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:
 from schemas.topics import ARTICLE_MAX_BYTES, EVENTS, RAW, TOTALS  # noqa: E402
 from schemas.totals import RegionTotal  # noqa: E402
 from streams.embedded_broker import EmbeddedBroker  # noqa: E402
+from streams.lag import topic_partitions  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds" / "articles.jsonl"
@@ -45,6 +46,13 @@ CORES = len(os.sched_getaffinity(0))
 TICK = os.sysconf("SC_CLK_TCK")
 
 # -- articles ------------------------------------------------------------------------------
+
+
+def articles_for(kind: str, n: int) -> tuple[list[bytes], str]:
+    """`n` payloads of the `--input` a benchmark was given, and how to name them."""
+    if kind == "seeds":
+        return seed_articles(n), seed_source()[1]
+    return [a.payload for a in generated_articles(n)], "generated from tests/fixtures"
 
 
 def seed_source() -> tuple[Path, str]:
@@ -321,19 +329,6 @@ async def produce_all(
     return first
 
 
-async def partitions(broker: str, topics: Sequence[str]) -> list[TopicPartition]:
-    """Every partition of the existing `topics`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=broker)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        present = [t for t in topics if t in existing]
-        described = await admin.describe_topics(present) if present else []
-    finally:
-        await admin.close()
-    return [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
-
-
 async def all_topics(broker: str) -> list[str]:
     admin = AIOKafkaAdminClient(bootstrap_servers=broker)
     await admin.start()
@@ -384,7 +379,7 @@ async def committed(broker: str, tps: list[TopicPartition]) -> dict[TopicPartiti
 async def behind(broker: str) -> int:
     """Records the group has not committed yet, on every topic it has committed on (whatever the
     topology reads) and on articles.raw in any case."""
-    tps = await partitions(broker, await all_topics(broker))
+    tps = await topic_partitions(broker, await all_topics(broker))
     done = await committed(broker, tps)
     read = {tp.topic for tp, off in done.items() if off is not None and off >= 0} | {RAW.name}
     tps = [tp for tp in tps if tp.topic in read]
@@ -394,14 +389,14 @@ async def behind(broker: str) -> int:
 
 async def published_counts(broker: str) -> tuple[int, int]:
     """Records on investment.events and on investment.totals so far."""
-    tps = await partitions(broker, [EVENTS.name, TOTALS.name])
+    tps = await topic_partitions(broker, [EVENTS.name, TOTALS.name])
     marks = await high_water_marks(broker, tps)
     return tuple(sum(n for tp, n in marks.items() if tp.topic == t) for t in (EVENTS.name, TOTALS.name))  # type: ignore[return-value]
 
 
 async def output_marks(broker: str) -> int:
     """Records on investment.events and investment.totals so far."""
-    tps = await partitions(broker, [EVENTS.name, TOTALS.name])
+    tps = await topic_partitions(broker, [EVENTS.name, TOTALS.name])
     return sum((await high_water_marks(broker, tps)).values())
 
 
@@ -425,7 +420,7 @@ async def wait_until_drained(
 
 async def last_published(broker: str, topics: Sequence[str] = (EVENTS.name, TOTALS.name)) -> float:
     """When the newest record of `topics` was published (its record timestamp, epoch seconds)."""
-    tps = await partitions(broker, topics)
+    tps = await topic_partitions(broker, topics)
     marks = await high_water_marks(broker, tps)
     consumer = AIOKafkaConsumer(bootstrap_servers=broker, group_id=None, enable_auto_commit=False)
     await consumer.start()
@@ -451,7 +446,7 @@ async def warm_up(broker: str, workers: Workers, count: int = 8) -> float:
     each one's totals row is out, then until the group is idle: every stage has run once (and
     every lazy start-up cost is paid) before anything is timed. Returns the seconds it took."""
     started = time.monotonic()
-    raw = await partitions(broker, [RAW.name])
+    raw = await topic_partitions(broker, [RAW.name])
     articles = generated_articles(count, seed=1, prefix="warm-up", years=[2000])  # no timed row's year
     rows = {a.row for a in articles}
     p = producer(broker)
@@ -508,7 +503,7 @@ class TopicReader:
         )
 
     async def __aenter__(self) -> TopicReader:
-        tps = await partitions(self.broker, self.topics)
+        tps = await topic_partitions(self.broker, self.topics)
         await self.consumer.start()
         self.consumer.assign(tps)
         for tp in tps:

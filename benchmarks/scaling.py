@@ -38,12 +38,7 @@ def main() -> None:
     ap.add_argument("--input", choices=("seeds", "generated"), default="seeds")
     args = ap.parse_args()
 
-    if args.input == "seeds":
-        payloads = harness.seed_articles(args.articles)
-        source = harness.seed_source()[1]
-    else:
-        payloads = [a.payload for a in harness.generated_articles(args.articles)]
-        source = "generated from tests/fixtures"
+    payloads, source = harness.articles_for(args.input, args.articles)
     env = harness.worker_env(args.cpu_processes)
     print(
         f"{len(payloads)} articles ({source}), INVESTWIRE_CPU_PROCESSES={harness.cpu_processes_setting(env)} "

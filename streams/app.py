@@ -282,7 +282,6 @@ class Pipeline:
         key = result.article_id.encode()
         for partition, facts in sends:
             acks.append(await self.outputs.send(FACTS.name, key, facts, partition))
-        self.counts["facts.out"] += len(sends)
         return acks
 
     def _route(self, read: Read) -> Route:

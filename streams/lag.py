@@ -6,6 +6,8 @@ end of a partition is read from a fetch reply's high-water mark instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
@@ -37,12 +39,8 @@ async def high_water_marks(
         await consumer.stop()
 
 
-async def group_lag(bootstrap: str, group: str, topics: list[str]) -> dict[TopicPartition, int]:
-    """Messages not yet committed by `group` in each partition of `topics` (missing topics count 0).
-
-    Committed offsets are read by a consumer of the group that is assigned the
-    partitions by hand (it never joins the group, so the workers see no rebalance).
-    """
+async def topic_partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartition]:
+    """Every partition of those of `topics` that exist, in order."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -51,11 +49,20 @@ async def group_lag(bootstrap: str, group: str, topics: list[str]) -> dict[Topic
         described = await admin.describe_topics(present) if present else []
     finally:
         await admin.close()
-    tps = [
+    return [
         TopicPartition(d["topic"], p["partition"])
         for d in described
         for p in sorted(d["partitions"], key=lambda p: p["partition"])
     ]
+
+
+async def group_lag(bootstrap: str, group: str, topics: Sequence[str]) -> dict[TopicPartition, int]:
+    """Messages not yet committed by `group` in each partition of `topics` (missing topics count 0).
+
+    Committed offsets are read by a consumer of the group that is assigned the
+    partitions by hand (it never joins the group, so the workers see no rebalance).
+    """
+    tps = await topic_partitions(bootstrap, topics)
     if not tps:
         return {}
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
