@@ -303,6 +303,7 @@ class Pipeline:
                 with applying(ev):
                     acks += await self._apply(ev)
             await self.outputs.settle(acks)
+            await self.publish_totals()  # a batch's rows go out with it, not at the next tick
             self._done("totals", batch)
 
     def _done(self, agent: str, batch: Sequence[EventT]) -> None:

@@ -86,7 +86,8 @@ class Settings(BaseSettings):
         description="larger raw messages go to the dead-letter topic",
     )
     totals_publish_interval: float = Field(
-        default=0.5, description="seconds between flushes of changed totals"
+        default=0.5,
+        description="seconds between sweeps for changed totals that no batch published (after a rebuild)",
     )
     min_confidence: float = Field(
         default=0.5,
