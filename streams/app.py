@@ -63,6 +63,10 @@ Acks = list[asyncio.Future[RecordMetadata]]
 TABLE_STORE_OPTIONS = {"block_cache_size": 64 << 20}
 
 
+#: the longest the ledger rebuild holds the event loop at a time (seconds)
+_REBUILD_SLICE = 0.05
+
+
 class PromptTableManager(TableManager):
     """Faust's table manager sleeps a fixed second at start, for tables declared late; ours is
     declared with the app, so recovery starts at once (a second of every start and replay)."""
@@ -205,20 +209,28 @@ class Pipeline:
                 ]
                 found = await complete_restores(self.broker, owned)
                 log.info("table restores completed past ListOffsets: %d records", found)
-            self._rebuild()
+            await self._rebuild()
 
-    def _rebuild(self) -> None:
+    async def _rebuild(self) -> None:
         """Rows of the owned partitions from the recovered table (keys `PARTITION|ARTICLE_ID`),
-        streamed in one pass into ledgers whose indexes start empty (on disk: wiped)."""
+        streamed in one pass into ledgers whose indexes start empty (on disk: wiped).
+
+        A long history takes seconds to minutes: the rebuild gives the event loop a turn every
+        `_REBUILD_SLICE` seconds, so that the worker goes on answering (heartbeats, commits, the
+        web routes), and each turn counts as progress against `recovery_timeout`."""
         owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == FACTS.name}
         self._close_ledgers()
         s = self.settings
         self.ledgers = {
             p: TotalsLedger(s.min_confidence, ledger_index(s.store, s.data_dir, p)) for p in owned
         }
-        for key, raw in self.ledger_table.items():
+        turn = time.monotonic()
+        for n, (key, raw) in enumerate(self.ledger_table.items()):
             if (owner := self.ledgers.get(int(str(key).split("|", 1)[0]))) is not None:
                 owner.restore(ArticleState.model_validate_json(raw))
+            if n % 256 == 0 and time.monotonic() - turn > _REBUILD_SLICE:
+                await asyncio.sleep(0)
+                turn = self.rebalancing_since = time.monotonic()
         self.ready = True
         self.rebalancing_since = None
 
@@ -297,7 +309,9 @@ class Pipeline:
     async def _totals(self, stream: faust.StreamT[bytes]) -> None:
         async for batch in self._batches(stream):
             if not self.ready:
-                self._rebuild()
+                async with self._publishing:
+                    if not self.ready:
+                        await self._rebuild()
             acks: Acks = []
             for ev in batch:
                 with applying(ev):

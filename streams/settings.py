@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     recovery_timeout: float = Field(
         default=120.0,
         gt=0,
-        description="seconds a rebalance may take, table recovery included, before the worker exits",
+        description="seconds a rebalance may take, table recovery included, before the worker exits; "
+        "the ledger rebuild after it counts as progress while it runs",
     )
     # bad input
     max_message_bytes: int = Field(
