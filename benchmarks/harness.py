@@ -400,11 +400,9 @@ async def output_marks(broker: str) -> int:
     return sum((await high_water_marks(broker, tps)).values())
 
 
-async def wait_until_drained(
-    broker: str, workers: Workers, timeout: float = 900.0, quiet: float = 2.0
-) -> None:
-    """Until the group has committed everything it reads and events and totals stopped growing
-    for `quiet` seconds (longer than the totals' publish interval)."""
+async def drained_within(broker: str, workers: Workers, timeout: float, quiet: float = 2.0) -> bool:
+    """True once the group has committed everything it reads and events and totals stopped
+    growing for `quiet` seconds (longer than the totals' publish interval); False at `timeout`."""
     deadline = time.monotonic() + timeout
     last, since = -1, time.monotonic()
     while time.monotonic() < deadline:
@@ -413,9 +411,17 @@ async def wait_until_drained(
         if marks != last:
             last, since = marks, time.monotonic()
         elif time.monotonic() - since >= quiet and await behind(broker) == 0:
-            return
+            return True
         await asyncio.sleep(0.5)
-    raise SystemExit(f"the workers did not finish within {timeout:.0f} s (logs in {workers.folder})")
+    return False
+
+
+async def wait_until_drained(
+    broker: str, workers: Workers, timeout: float = 900.0, quiet: float = 2.0
+) -> None:
+    """`drained_within`, or stop the benchmark."""
+    if not await drained_within(broker, workers, timeout, quiet):
+        raise SystemExit(f"the workers did not finish within {timeout:.0f} s (logs in {workers.folder})")
 
 
 async def last_published(broker: str, topics: Sequence[str] = (EVENTS.name, TOTALS.name)) -> float:

@@ -56,21 +56,6 @@ async def fill_history(broker: str, n: int, partitions: int) -> None:
         await p.stop()
 
 
-async def drained_within(broker: str, workers: harness.Workers, limit: float) -> bool:
-    """True once the group committed everything and the outputs stopped growing for 2 s."""
-    deadline = time.monotonic() + limit
-    last, since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        workers.check()
-        marks = await harness.output_marks(broker)
-        if marks != last:
-            last, since = marks, time.monotonic()
-        elif time.monotonic() - since >= 2.0 and await harness.behind(broker) == 0:
-            return True
-        await asyncio.sleep(0.5)
-    return False
-
-
 async def one_run(history: int, payloads: list[bytes], max_wait: float) -> float:
     """Seconds from the worker's start to drained (less the 2 s of quiet); _Stalled if it did not."""
     partitions = Settings().partitions
@@ -83,7 +68,7 @@ async def one_run(history: int, payloads: list[bytes], max_wait: float) -> float
             workers.start(1)
             keys = [json.loads(p)["url"].encode() for p in payloads]  # keyed by url, as ingest does
             await harness.produce_all(broker, RAW.name, payloads, keys)
-            if not await drained_within(broker, workers, max_wait):
+            if not await harness.drained_within(broker, workers, max_wait):
                 print(f"    stalled: logs kept in {workers.folder}")
                 raise _Stalled  # leaving the block with an error keeps the workers' folder
             return time.monotonic() - started - 2.0
@@ -117,11 +102,8 @@ def main() -> None:
             print(f"history {history:>9,}  run {run + 1}: {took:6.1f} s to drained")
         if times:
             best[history] = min(times)
-        print(
-            f"history {history:>9,}: best {min(times):.1f} s" if times else f"history {history:>9,}: -",
-            end="",
-        )
-        print(f", {stalled} of {args.runs} stalled")
+        figure = f"best {min(times):.1f} s" if times else "never drained"
+        print(f"history {history:>9,}: {figure}, {stalled} of {args.runs} stalled")
     if args.history[0] in best:
         base = best[args.history[0]]
         for history, t in best.items():

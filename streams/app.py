@@ -216,7 +216,7 @@ class Pipeline:
         streamed in one pass into ledgers whose indexes start empty (on disk: wiped).
 
         A long history takes seconds to minutes: the rebuild gives the event loop a turn every
-        `_REBUILD_SLICE` seconds, so that the worker goes on answering (heartbeats, commits, the
+        `_REBUILD_SLICE` seconds, so that the worker goes on answering (commits, timers, the
         web routes), and each turn counts as progress against `recovery_timeout`."""
         owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == FACTS.name}
         self._close_ledgers()
