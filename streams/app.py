@@ -28,7 +28,6 @@ from typing import Any, cast
 import faust
 from aiokafka.structs import RecordMetadata
 from faust.streams import Stream, _current_event
-from faust.tables import TableManager
 from faust.types import EventT
 
 from aggregation import ArticleState, TotalsLedger, ledger_index
@@ -51,6 +50,7 @@ from streams.consumer import consumer_class
 from streams.cpu import CpuPool, Read, Refused
 from streams.outputs import Outputs
 from streams.probe import BrokerTraits
+from streams.recovery import PromptTableManager
 from streams.restore import complete_restores
 from streams.settings import Settings
 
@@ -65,16 +65,6 @@ TABLE_STORE_OPTIONS = {"block_cache_size": 64 << 20}
 
 #: the longest the ledger rebuild holds the event loop at a time (seconds)
 _REBUILD_SLICE = 0.05
-
-
-class PromptTableManager(TableManager):
-    """Faust's table manager sleeps a fixed second at start, for tables declared late; ours is
-    declared with the app, so recovery starts at once (a second of every start and replay)."""
-
-    async def on_start(self) -> None:
-        if not self.should_stop:
-            await self._update_channels()
-            await self.recovery.start()
 
 
 @contextlib.contextmanager

@@ -1,31 +1,95 @@
-"""Faust's Kafka consumer with the fetch wait as a setting (`INVESTWIRE_FETCH_MAX_WAIT`).
+"""Faust's Kafka consumer with the fetch wait as a setting, and stream partitions that can be held
+back while a rebalance finishes and then rewound to what the group has committed.
 
 Faust builds its aiokafka consumer with a fixed `fetch_max_wait_ms=1500`. Kafka answers a
 waiting fetch as soon as records arrive, so there the wait only spaces an idle consumer's
 requests; Tansu answers only once about half of it has passed, records or not (a bare
 produce → consume round trip: 27 ms p50 with a 100 ms wait, 404 ms with 1,500 ms;
 benchmarks/latency.py), and every hop of the pipeline would pay that.
+
+Holding and rewinding: see streams.recovery, which uses them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import aiokafka
 from faust.transport.drivers import aiokafka as faust_kafka
+from faust.types import TP
 
 
-def consumer_class(fetch_max_wait: float) -> type[faust_kafka.Consumer]:
-    """Faust's aiokafka consumer whose fetches wait at most `fetch_max_wait` seconds."""
+class ConsumerThread(faust_kafka.AIOKafkaConsumerThread):
+    """The thread that runs aiokafka, with the fetch wait of the setting."""
 
-    class ConsumerThread(faust_kafka.AIOKafkaConsumerThread):
-        def _create_worker_consumer(self, transport: Any) -> aiokafka.AIOKafkaConsumer:
-            consumer = super()._create_worker_consumer(transport)
-            consumer._fetch_max_wait_ms = int(fetch_max_wait * 1000)  # its fetcher reads it at start
-            return consumer
+    fetch_max_wait: float = 1.5
 
-    class Consumer(faust_kafka.Consumer):
-        def _new_consumer_thread(self) -> faust_kafka.AIOKafkaConsumerThread:
-            return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+    def _create_worker_consumer(self, transport: Any) -> aiokafka.AIOKafkaConsumer:
+        consumer = super()._create_worker_consumer(transport)
+        consumer._fetch_max_wait_ms = int(self.fetch_max_wait * 1000)  # its fetcher reads it at start
+        return consumer
+
+    async def committed_offsets(self, tps: Iterable[TP]) -> dict[TP, int | None]:
+        """The group's committed offset of each partition (None where it has committed none)."""
+        return await self.call_thread(self._committed, list(tps))
+
+    async def _committed(self, tps: list[TP]) -> dict[TP, int | None]:
+        consumer = self._ensure_consumer()
+        return {tp: await consumer.committed(aiokafka.TopicPartition(tp.topic, tp.partition)) for tp in tps}
+
+
+class HoldingConsumer(faust_kafka.Consumer):
+    """Faust's aiokafka consumer whose stream partitions can be held paused, then rewound."""
+
+    thread_class: type[ConsumerThread] = ConsumerThread
+    #: stream partitions whose resume waits for `release` (None: resumes go through at once)
+    held: set[TP] | None = None
+
+    def _new_consumer_thread(self) -> faust_kafka.AIOKafkaConsumerThread:
+        return self.thread_class(self, loop=self.loop, beacon=self.beacon)
+
+    def resume_partitions(self, tps: Iterable[TP]) -> None:
+        if self.held is None:
+            super().resume_partitions(tps)
+        else:
+            self.held.update(tps)
+
+    async def perform_seek(self) -> None:
+        """While partitions are held, the seek is `release`'s, after the agents' queues were emptied."""
+        if self.held is None:
+            await super().perform_seek()
+
+    def hold(self) -> None:
+        self.held = set()
+
+    async def release(self, resume: bool) -> None:
+        """Seek the held partitions to the group's committed offsets, the start of the partition
+        where it committed none (as `auto_offset_reset=earliest`), then resume them; with
+        `resume` False (a new rebalance began) only forget them."""
+        held, self.held = self.held or set(), None
+        if not (held and resume):
+            return
+        thread = self._thread
+        assert isinstance(thread, ConsumerThread)
+        committed = await thread.committed_offsets(held)
+        fresh = [tp for tp, offset in committed.items() if offset is None or offset < 0]
+        starts: Mapping[TP, int] = await self.earliest_offsets(*fresh) if fresh else {}
+        targets = {tp: starts[tp] if tp in starts else int(offset or 0) for tp, offset in committed.items()}
+        await self.seek_wait(targets)
+        self._committed_offset.update({tp: off or None for tp, off in committed.items() if off is not None})
+        super().resume_partitions(held)
+
+
+def consumer_class(fetch_max_wait: float) -> type[HoldingConsumer]:
+    """The holding consumer whose fetches wait at most `fetch_max_wait` seconds."""
+
+    class Thread(ConsumerThread):
+        pass
+
+    Thread.fetch_max_wait = fetch_max_wait
+
+    class Consumer(HoldingConsumer):
+        thread_class = Thread
 
     return Consumer

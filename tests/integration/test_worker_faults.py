@@ -4,6 +4,7 @@ whatever order and number the articles come, the totals are those of one clean p
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import signal
 import time
@@ -16,6 +17,8 @@ from tests.conftest import totals_of
 from tests.integration.cluster import CASES, Cluster, events_of, record
 
 ONE_PASS = [record(a) for a in CASES]
+#: a sitecustomize that makes a worker slow to end its rebalances
+SLOW_RESUME = Path(__file__).parent / "slow_resume"
 
 
 def clean_totals() -> dict:
@@ -93,6 +96,25 @@ async def test_two_workers_one_killed_for_good_the_survivor_finishes_exactly(tmp
         assert await cluster.settled() == clean_totals()
         survivor.send_signal(signal.SIGTERM)
         assert survivor.wait(timeout=60) == 0
+
+
+async def test_records_fetched_while_a_worker_seeks_its_committed_offsets_are_all_processed(
+    tmp_path: Path,
+) -> None:
+    """A worker ending a rebalance seeks its partitions to the group's commits while the fetcher
+    runs; with a slow broker's answer, more arrives meanwhile than the agents take at once. A first
+    start (nothing committed) and a restart (commits) must both read every article."""
+    slow = {"PYTHONPATH": os.pathsep.join([str(SLOW_RESUME), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    syndicated = [record(a, url=f"{a['url']}?copy={n}") for n in range(20) for a in CASES]
+    half = len(syndicated) // 2
+    async with Cluster(tmp_path, INVESTWIRE_STORE="memory://") as cluster:  # a restart restores
+        await cluster.feed(syndicated[:half])
+        cluster.start("w", **slow)
+        assert await cluster.settled(timeout=120.0, quiet=3.0) == clean_totals()
+        cluster.kill("w")
+        await cluster.feed(syndicated[half:])
+        cluster.start("w", **slow)
+        assert await cluster.settled(timeout=120.0) == clean_totals()
 
 
 async def test_a_corrected_article_moves_the_total_by_exactly_the_difference(tmp_path: Path) -> None:
