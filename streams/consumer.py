@@ -43,11 +43,19 @@ class HoldingConsumer(faust_kafka.Consumer):
     """Faust's aiokafka consumer whose stream partitions can be held paused, then rewound."""
 
     thread_class: type[ConsumerThread] = ConsumerThread
-    #: stream partitions whose resume waits for `release` (None: resumes go through at once)
+    #: stream partitions whose resume waits for flow to resume (None: resumes go through at once)
     held: set[TP] | None = None
 
     def _new_consumer_thread(self) -> faust_kafka.AIOKafkaConsumerThread:
         return self.thread_class(self, loop=self.loop, beacon=self.beacon)
+
+    def hold(self) -> None:
+        """Until flow resumes, stream partitions Faust resumes stay paused and its seek is ours."""
+        self.held = set()
+
+    def drop_hold(self) -> None:
+        """The rebalance ended without resuming flow (a new one began): nothing to resume."""
+        self.held = None
 
     def resume_partitions(self, tps: Iterable[TP]) -> None:
         if self.held is None:
@@ -56,29 +64,30 @@ class HoldingConsumer(faust_kafka.Consumer):
             self.held.update(tps)
 
     async def perform_seek(self) -> None:
-        """While partitions are held, the seek is `release`'s, after the agents' queues were emptied."""
+        """Seek the held partitions, still paused, to the group's committed offsets, or to their
+        start where it committed none (as `auto_offset_reset=earliest`; aiokafka seeks only
+        offsets above 0)."""
         if self.held is None:
             await super().perform_seek()
-
-    def hold(self) -> None:
-        self.held = set()
-
-    async def release(self, resume: bool) -> None:
-        """Seek the held partitions to the group's committed offsets, the start of the partition
-        where it committed none (as `auto_offset_reset=earliest`), then resume them; with
-        `resume` False (a new rebalance began) only forget them."""
-        held, self.held = self.held or set(), None
-        if not (held and resume):
+            return
+        if not self.held:
             return
         thread = self._thread
         assert isinstance(thread, ConsumerThread)
-        committed = await thread.committed_offsets(held)
+        committed = await thread.committed_offsets(self.held)
         fresh = [tp for tp, offset in committed.items() if offset is None or offset < 0]
         starts: Mapping[TP, int] = await self.earliest_offsets(*fresh) if fresh else {}
         targets = {tp: starts[tp] if tp in starts else int(offset or 0) for tp, offset in committed.items()}
         await self.seek_wait(targets)
         self._committed_offset.update({tp: off or None for tp, off in committed.items() if off is not None})
-        super().resume_partitions(held)
+
+    def resume_flow(self) -> None:
+        """Faust resumes flow right after flow control emptied the agents' queues: the held
+        partitions resume here, before the fetcher's next round."""
+        super().resume_flow()
+        if self.held is not None:
+            held, self.held = self.held, None
+            super().resume_partitions(held)
 
 
 def consumer_class(fetch_max_wait: float) -> type[HoldingConsumer]:

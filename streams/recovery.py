@@ -9,8 +9,8 @@ a partition the group has never committed on is not rewound at all. Those record
 processed nor acknowledged: the group's commits stop below the first of them and the worker looks
 idle with lag. The wider the seek's window, the more is lost: a slow broker, a long rebuild before
 it (measured: 19–20 records a partition lost after a restart on 100,000 ledger states, on a busy
-machine). Here the stream partitions stay paused until flow control has resumed; then they are
-sought to the committed offsets (the start where there are none) and resumed.
+machine). Here the stream partitions are sought while still paused (to the committed offsets, the
+start where there are none) and resume only once flow control has emptied the queues.
 """
 
 from __future__ import annotations
@@ -28,21 +28,18 @@ class OrderlyRecovery(Recovery):
     """Recovery that releases the stream partitions after the queues were emptied."""
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
-        await self._resuming(super().on_recovery_completed(generation_id), generation_id)
+        await self._resuming(super().on_recovery_completed(generation_id))
 
     async def _resume_streams(self, generation_id: int = 0) -> None:
-        await self._resuming(super()._resume_streams(generation_id), generation_id)
+        await self._resuming(super()._resume_streams(generation_id))
 
-    async def _resuming(self, resume: Awaitable[None], generation_id: int) -> None:
+    async def _resuming(self, resume: Awaitable[None]) -> None:
         consumer = cast(HoldingConsumer, self.app.consumer)
         consumer.hold()
         try:
             await resume
-        except BaseException:
-            await consumer.release(resume=False)
-            raise
-        current = self.app.consumer_generation_id == generation_id and not self.should_stop
-        await self._wait(consumer.release(resume=current), timeout=self.app.conf.broker_request_timeout)
+        finally:
+            consumer.drop_hold()  # a no-op once flow resumed; otherwise a new rebalance took over
 
 
 class PromptTableManager(TableManager):
