@@ -49,9 +49,12 @@ class HoldingConsumer(faust_kafka.Consumer):
     def _new_consumer_thread(self) -> faust_kafka.AIOKafkaConsumerThread:
         return self.thread_class(self, loop=self.loop, beacon=self.beacon)
 
-    def hold(self) -> None:
+    #: the consumer generation whose rebalance holds them
+    held_generation: int = -1
+
+    def hold(self, generation: int) -> None:
         """Until flow resumes, stream partitions Faust resumes stay paused and its seek is ours."""
-        self.held = set()
+        self.held, self.held_generation = set(), generation
 
     def drop_hold(self) -> None:
         """The rebalance ended without resuming flow (a new one began): nothing to resume."""
@@ -64,9 +67,8 @@ class HoldingConsumer(faust_kafka.Consumer):
             self.held.update(tps)
 
     async def perform_seek(self) -> None:
-        """Seek the held partitions, still paused, to the group's committed offsets, or to their
-        start where it committed none (as `auto_offset_reset=earliest`; aiokafka seeks only
-        offsets above 0)."""
+        """Seek the held partitions, still paused, to the group's committed offsets, or where it
+        committed none, to where `auto_offset_reset` says (aiokafka seeks only offsets above 0)."""
         if self.held is None:
             await super().perform_seek()
             return
@@ -76,18 +78,22 @@ class HoldingConsumer(faust_kafka.Consumer):
         assert isinstance(thread, ConsumerThread)
         committed = await thread.committed_offsets(self.held)
         fresh = [tp for tp, offset in committed.items() if offset is None or offset < 0]
-        starts: Mapping[TP, int] = await self.earliest_offsets(*fresh) if fresh else {}
+        earliest = self.app.conf.consumer_auto_offset_reset == "earliest"
+        reset = self.earliest_offsets if earliest else self.highwaters
+        starts: Mapping[TP, int] = await reset(*fresh) if fresh else {}
         targets = {tp: starts[tp] if tp in starts else int(offset or 0) for tp, offset in committed.items()}
         await self.seek_wait(targets)
         self._committed_offset.update({tp: off or None for tp, off in committed.items() if off is not None})
 
     def resume_flow(self) -> None:
         """Faust resumes flow right after flow control emptied the agents' queues: the held
-        partitions resume here, before the fetcher's next round."""
+        partitions resume here, before the fetcher's next round (unless a new rebalance began:
+        then it resumes what it assigns)."""
         super().resume_flow()
         if self.held is not None:
             held, self.held = self.held, None
-            super().resume_partitions(held)
+            if self.app.consumer_generation_id == self.held_generation:
+                super().resume_partitions(held & self.assignment())
 
 
 def consumer_class(fetch_max_wait: float) -> type[HoldingConsumer]:

@@ -28,14 +28,14 @@ class OrderlyRecovery(Recovery):
     """Recovery that releases the stream partitions after the queues were emptied."""
 
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
-        await self._resuming(super().on_recovery_completed(generation_id))
+        await self._resuming(super().on_recovery_completed(generation_id), generation_id)
 
     async def _resume_streams(self, generation_id: int = 0) -> None:
-        await self._resuming(super()._resume_streams(generation_id))
+        await self._resuming(super()._resume_streams(generation_id), generation_id)
 
-    async def _resuming(self, resume: Awaitable[None]) -> None:
+    async def _resuming(self, resume: Awaitable[None], generation_id: int) -> None:
         consumer = cast(HoldingConsumer, self.app.consumer)
-        consumer.hold()
+        consumer.hold(generation_id)
         try:
             await resume
         finally:

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+
 from connectors.sinks.topic_reader import snapshot
 from connectors.sources.files import Record
 from connectors.sources.kafka_producer import produce
@@ -102,6 +105,18 @@ class Cluster:
     async def totals_published(self) -> int:
         """Records on the totals topic so far (its high-water marks): grows at each flush."""
         return sum((await group_lag(self.broker, "nobody", [TOTALS.name])).values())
+
+    async def articles_read(self, name: str) -> float:
+        """`investwire_articles_in_total` of worker `name` (since its last start), from its /metrics."""
+        url = f"http://127.0.0.1:{self.ports[name]}/metrics"
+        async with aiohttp.ClientSession() as http, http.get(url) as resp:
+            text = await resp.text()
+        return next(
+            s.value
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+            if s.name == "investwire_articles_in_total"
+        )
 
     async def settled(self, timeout: float = 180.0, quiet: float = 8.0) -> dict[str, dict[str, Any]]:
         """The totals once the group has read everything and the totals topic has not changed for

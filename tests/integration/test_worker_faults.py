@@ -106,15 +106,18 @@ async def test_records_fetched_while_a_worker_seeks_its_committed_offsets_are_al
     start (nothing committed) and a restart (commits) must both read every article."""
     slow = {"PYTHONPATH": os.pathsep.join([str(SLOW_RESUME), *filter(None, [os.environ.get("PYTHONPATH")])])}
     syndicated = [record(a, url=f"{a['url']}?copy={n}") for n in range(20) for a in CASES]
-    half = len(syndicated) // 2
+    first, second = syndicated[: len(syndicated) // 2], syndicated[len(syndicated) // 2 :]
     async with Cluster(tmp_path, INVESTWIRE_STORE="memory://") as cluster:  # a restart restores
-        await cluster.feed(syndicated[:half])
-        cluster.start("w", **slow)
-        assert await cluster.settled(timeout=120.0, quiet=3.0) == clean_totals()
-        cluster.kill("w")
-        await cluster.feed(syndicated[half:])
+        await cluster.feed(first)
         cluster.start("w", **slow)
         assert await cluster.settled(timeout=120.0) == clean_totals()
+        assert await cluster.articles_read("w") >= len(first)
+        cluster.kill("w")
+        await cluster.feed(second)
+        cluster.start("w", **slow)
+        assert await cluster.settled(timeout=120.0) == clean_totals()
+        assert await cluster.articles_read("w") >= len(second)
+    assert "slow_resume: loaded" in (tmp_path / "w.log").read_text(), "the slow-down did not load"
 
 
 async def test_a_corrected_article_moves_the_total_by_exactly_the_difference(tmp_path: Path) -> None:

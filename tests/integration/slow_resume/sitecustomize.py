@@ -4,6 +4,7 @@ fetcher fills up with what was produced), and each partition's committed offset 
 late (the window in which it seeks its stream partitions to them)."""
 
 import asyncio
+import sys
 from typing import Any
 
 import aiokafka
@@ -26,3 +27,4 @@ async def _long_rebuild(self: Pipeline) -> None:
 
 aiokafka.AIOKafkaConsumer.committed = _late_committed  # type: ignore[method-assign]
 Pipeline._rebuild = _long_rebuild  # type: ignore[method-assign]
+print("slow_resume: loaded", file=sys.stderr, flush=True)
