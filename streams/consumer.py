@@ -12,8 +12,9 @@ Holding and rewinding: see streams.recovery, which uses them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import asyncio
+from collections.abc import Iterable
+from typing import Any, cast
 
 import aiokafka
 from faust.transport.drivers import aiokafka as faust_kafka
@@ -21,13 +22,14 @@ from faust.types import TP
 
 
 class ConsumerThread(faust_kafka.AIOKafkaConsumerThread):
-    """The thread that runs aiokafka, with the fetch wait of the setting."""
+    """The thread that runs aiokafka, with its consumer's fetch wait."""
 
-    fetch_max_wait: float = 1.5
+    consumer: HoldingConsumer
 
     def _create_worker_consumer(self, transport: Any) -> aiokafka.AIOKafkaConsumer:
         consumer = super()._create_worker_consumer(transport)
-        consumer._fetch_max_wait_ms = int(self.fetch_max_wait * 1000)  # its fetcher reads it at start
+        # its fetcher reads it at start
+        consumer._fetch_max_wait_ms = int(self.consumer.fetch_max_wait * 1000)
         return consumer
 
     async def committed_offsets(self, tps: Iterable[TP]) -> dict[TP, int | None]:
@@ -36,21 +38,21 @@ class ConsumerThread(faust_kafka.AIOKafkaConsumerThread):
 
     async def _committed(self, tps: list[TP]) -> dict[TP, int | None]:
         consumer = self._ensure_consumer()
-        return {tp: await consumer.committed(aiokafka.TopicPartition(tp.topic, tp.partition)) for tp in tps}
+        offsets = await asyncio.gather(*(consumer.committed(aiokafka.TopicPartition(*tp)) for tp in tps))
+        return dict(zip(tps, offsets, strict=True))
 
 
 class HoldingConsumer(faust_kafka.Consumer):
     """Faust's aiokafka consumer whose stream partitions can be held paused, then rewound."""
 
-    thread_class: type[ConsumerThread] = ConsumerThread
+    fetch_max_wait: float = 1.5
     #: stream partitions whose resume waits for flow to resume (None: resumes go through at once)
     held: set[TP] | None = None
-
-    def _new_consumer_thread(self) -> faust_kafka.AIOKafkaConsumerThread:
-        return self.thread_class(self, loop=self.loop, beacon=self.beacon)
-
     #: the consumer generation whose rebalance holds them
     held_generation: int = -1
+
+    def _new_consumer_thread(self) -> ConsumerThread:
+        return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     def hold(self, generation: int) -> None:
         """Until flow resumes, stream partitions Faust resumes stay paused and its seek is ours."""
@@ -74,14 +76,12 @@ class HoldingConsumer(faust_kafka.Consumer):
             return
         if not self.held:
             return
-        thread = self._thread
-        assert isinstance(thread, ConsumerThread)
+        thread = cast(ConsumerThread, self._thread)
         committed = await thread.committed_offsets(self.held)
-        fresh = [tp for tp, offset in committed.items() if offset is None or offset < 0]
-        earliest = self.app.conf.consumer_auto_offset_reset == "earliest"
-        reset = self.earliest_offsets if earliest else self.highwaters
-        starts: Mapping[TP, int] = await reset(*fresh) if fresh else {}
-        targets = {tp: starts[tp] if tp in starts else int(offset or 0) for tp, offset in committed.items()}
+        targets = {tp: off for tp, off in committed.items() if off is not None and off >= 0}
+        if fresh := committed.keys() - targets.keys():
+            earliest = self.app.conf.consumer_auto_offset_reset == "earliest"
+            targets.update(await (self.earliest_offsets if earliest else self.highwaters)(*fresh))
         await self.seek_wait(targets)
         self._committed_offset.update({tp: off or None for tp, off in committed.items() if off is not None})
 
@@ -98,13 +98,9 @@ class HoldingConsumer(faust_kafka.Consumer):
 
 def consumer_class(fetch_max_wait: float) -> type[HoldingConsumer]:
     """The holding consumer whose fetches wait at most `fetch_max_wait` seconds."""
-
-    class Thread(ConsumerThread):
-        pass
-
-    Thread.fetch_max_wait = fetch_max_wait
+    wait = fetch_max_wait
 
     class Consumer(HoldingConsumer):
-        thread_class = Thread
+        fetch_max_wait = wait
 
     return Consumer

@@ -9,8 +9,9 @@ a partition the group has never committed on is not rewound at all. Those record
 processed nor acknowledged: the group's commits stop below the first of them and the worker looks
 idle with lag. The wider the seek's window, the more is lost: a slow broker, a long rebuild before
 it (measured: 19–20 records a partition lost after a restart on 100,000 ledger states, on a busy
-machine). Here the stream partitions are sought while still paused (to the committed offsets, the
-start where there are none) and resume only once flow control has emptied the queues.
+machine). Here the stream partitions are sought while still paused (to the committed offsets, or
+where there are none to where `auto_offset_reset` says) and resume only once flow control has
+emptied the queues (streams.consumer.HoldingConsumer).
 """
 
 from __future__ import annotations
