@@ -442,7 +442,7 @@ def gazetteer() -> Gazetteer:
     package = resources.files("extraction")
     for part in ("regions.py", "trie.py", "data/region_aliases.tsv", "data/division_codes.tsv"):
         h.update(package.joinpath(part).read_bytes())
-    h.update(f"{sys.version_info[:2]} {metadata.version('pyahocorasick')}".encode())
+    h.update(f"{sys.version_info[:2]} {metadata.version('ahocorasick-rs')}".encode())
     cached = _cache_dir() / f"gazetteer-{h.hexdigest()[:16]}.pickle"
     try:
         with cached.open("rb") as f:

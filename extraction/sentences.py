@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SENTENCE_END = re.compile(r"[。!?]+[”\"’]?|\n+|(?<=[^\d\s])\s{2,}(?=\S)")
+_SENTENCE_END = re.compile(r"[。!?]+[”\"’]?|\n+|\s(?<=[^\d\s]\s)\s+(?=\S)")
 CLAUSE_BREAK = re.compile(r"[,;:、()“”\"]")
 
 

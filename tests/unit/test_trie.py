@@ -1,3 +1,8 @@
+import pickle
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from extraction.trie import Trie
 
 
@@ -24,3 +29,32 @@ def test_no_match_across_character_boundaries() -> None:
 
 def test_an_empty_trie_matches_nothing() -> None:
     assert list(Trie().build().iter_long("任何文字")) == []
+
+
+def _naive_leftmost_longest(words: set[str], text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    while pos < len(text):
+        hits = [w for w in words if text.startswith(w, pos)]
+        if hits:
+            w = max(hits, key=len)
+            out.append((pos, pos + len(w), w))
+            pos += len(w)
+        else:
+            pos += 1
+    return out
+
+
+_CHARS = st.sampled_from("湖南省衡阳县市区镇一N\u0000x")
+
+
+@given(st.sets(st.text(_CHARS, min_size=1, max_size=4), max_size=12), st.text(_CHARS, max_size=40))
+def test_matches_are_the_leftmost_longest_and_survive_a_pickle(words: set[str], text: str) -> None:
+    trie = Trie()
+    for w in words:
+        trie.add(w, w)
+    trie.build()
+    expected = _naive_leftmost_longest(words, text)
+    assert list(trie.iter_long(text)) == expected
+    assert list(pickle.loads(pickle.dumps(trie)).iter_long(text)) == expected
+    every = {(s, e) for s, e, _ in trie.iter(text)}
+    assert every == {(i, i + len(w)) for w in words for i in range(len(text)) if text.startswith(w, i)}
