@@ -13,8 +13,9 @@ from functools import cache
 
 import opencc
 
-#: Converter damage: pinyin with tone marks pasted after each character, 產(chǎn)業(yè).
-_PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7})\)")
+#: Converter damage: pinyin with tone marks pasted after each character, 產(chǎn)業(yè) (the regex opens
+#: with the parenthesis, so that it skips from one to the next).
+_PINYIN_NOTE = re.compile(r"\((?<=[\u4e00-\u9fff]\()(?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7})\)")
 #: Horizontal space; removed where it splits a number from a digit, a CJK character or a unit.
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]+")
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "~": "-", "～": "-", "〜": "-"})
@@ -147,9 +148,7 @@ def _drop_boilerplate(text: str, source: list[int]) -> tuple[str, list[int]]:
             drop = True
         else:
             in_list = False
-            if (_LIST_ITEM.match(body) and "。" not in body and len(body) < 60) or (
-                _NAV_LINE.search(body) and "。" not in body
-            ):
+            if "。" not in body and ((len(body) < 60 and _LIST_ITEM.match(body)) or _NAV_LINE.search(body)):
                 drop = True
         if drop:
             out.append("\n")
