@@ -58,7 +58,10 @@ class Extractor:
         check_length(article.text)
         if not _MAY_NAME_MONEY.search(article.text):
             return []  # a cheap first look: most crawled pages name no amount of money at all
-        nt, meta, sents, companies = self._read(article)
+        nt = normalize_text(article.text)
+        if not self.lex.measure_re.search(nt.text):
+            return []  # and a second: every event's metric is read from a word no sentence here holds
+        meta, sents, companies = self._read(article, nt)
         if not sents:
             return []
         first_body = next((s for s in sents if s.text.endswith("。")), sents[0])
@@ -80,16 +83,16 @@ class Extractor:
 
     def candidates(self, article: Article) -> list[Candidate]:
         """Every amount the rules keep, with its scope features and no kind yet (to fit the model)."""
-        nt, meta, sents, companies = self._read(article)
+        nt = normalize_text(article.text)
+        meta, sents, companies = self._read(article, nt)
         reader = SentenceReader(self.lex, model=None)
         return [c for c in self._read_sentences(reader, nt.text, sents, meta.title, companies) if not c.skip]
 
     # -- reading ----------------------------------------------------------------------
 
     def _read(
-        self, article: Article
-    ) -> tuple[NormalizedText, Metadata, list[Sentence], list[CompanyMention]]:
-        nt = normalize_text(article.text)
+        self, article: Article, nt: NormalizedText
+    ) -> tuple[Metadata, list[Sentence], list[CompanyMention]]:
         title = normalize_text(article.title).text.strip() if article.title else None
         meta = read_metadata(
             nt.with_boilerplate,
@@ -101,7 +104,7 @@ class Extractor:
             fetched=article.fetched_at.date() if article.fetched_at else None,
         )
         sents = split_sentences(nt.text)
-        return nt, meta, sents, find_companies(nt.text)
+        return meta, sents, find_companies(nt.text)
 
     def _read_sentences(
         self,

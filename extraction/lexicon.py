@@ -52,6 +52,9 @@ def _rule(r: dict[str, Any]) -> ContextRule:
 class Lexicon:
     metric_of: dict[str, str | None]
     metric_re: re.Pattern[str]
+    #: The words an amount's metric can come from (EVENTS.md's metrics, 投资 after an amount):
+    #: a text without one of them holds no event, whatever amounts it names.
+    measure_re: re.Pattern[str]
     occasion: re.Pattern[str]
     construction: re.Pattern[str]
     registration: re.Pattern[str]
@@ -75,6 +78,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         metric_of=metric_of,
         metric_re=_alternation(list(metric_of)),
+        measure_re=_alternation([w for w, metric in metric_of.items() if metric] + ["投资"]),
         occasion=_alternation(kinds["occasion"]),
         construction=_alternation(kinds["construction"]),
         registration=_alternation(kinds["registration"]),

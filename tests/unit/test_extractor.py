@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from extraction import Extractor, to_article
+from extraction.normalize import normalize_text
 from schemas import RawArticle
 from tests.conftest import extraction_cases
 
@@ -84,3 +85,36 @@ def test_industries_are_tagged_from_the_taxonomy(extractor: Extractor) -> None:
     events = extractor.extract(to_article(RawArticle.model_validate(CASES[2]["article"])))
     tags = {t for e in events if e.kind.value == "project" for t in e.industries}
     assert "新能源" in tags
+
+
+def _without_measure_words(text: str, extractor: Extractor) -> str:
+    """The text as the rules read it (Simplified), its measure words blotted out."""
+    return extractor.lex.measure_re.sub(lambda m: "某" * len(m.group(0)), normalize_text(text).text)
+
+
+def test_a_page_whose_amounts_measure_nothing_investwire_counts_gives_no_event(extractor: Extractor) -> None:
+    """The second look: amounts, but no word a metric is read from (a budget, a GDP figure)."""
+    page = RawArticle(
+        url="https://example.gov.cn/tjxx/2024/0412.html",
+        title="2023年全市国民经济运行情况",
+        text=(
+            "2023年全市国民经济运行情况\n"
+            "初步核算,全市地区生产总值完成1562.3亿元,同比增长5.6%。"
+            "全年一般公共预算收入98.7亿元,社会消费品零售总额612亿元。"
+        ),
+    )
+    assert extractor.extract(to_article(page)) == []
+    assert extractor.lex.measure_re.search(page.text) is None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_without_its_measure_words_no_fixture_article_keeps_an_amount(
+    case: dict, extractor: Extractor
+) -> None:
+    """What the second look relies on: every amount the rules keep has its metric from one of
+    those words, so the same article with them blotted out keeps none."""
+    raw = case["article"]
+    article = to_article(
+        RawArticle.model_validate({**raw, "text": _without_measure_words(raw["text"], extractor)})
+    )
+    assert extractor.candidates(article) == []
