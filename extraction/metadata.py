@@ -23,10 +23,14 @@ _URL_DATES = (
 _SOURCE = re.compile(
     r"来源\s*[:]\s*(?P<s>[\u4e00-\u9fa5A-Za-z0-9·]{2,16}?)(?=\s|作者|编辑|发布|时间|浏览|$|\d)"
 )
+_OUTLET_SUFFIX = r"(?:日报|晚报|早报|时报|网|社|在线|电视台|新闻)"
+_DATED = r"(?:\d{1,2}月)?\d{0,2}日?(?:电|讯)"
 _DATELINE = re.compile(
-    r"(?P<outlet>[\u4e00-\u9fa5]{2,10}?(?:日报|晚报|早报|时报|网|社|在线|电视台|新闻))"
-    r"(?P<place>[\u4e00-\u9fa5]{2,4}?)?(?:\d{1,2}月)?\d{0,2}日?(?:电|讯)"
+    rf"(?P<outlet>[\u4e00-\u9fa5]{{2,10}}?{_OUTLET_SUFFIX})(?P<place>[\u4e00-\u9fa5]{{2,4}}?)?{_DATED}"
 )
+#: What every dateline holds from its outlet's suffix on: a cheap first look (the dateline's
+#: leading lazy run makes its own search try each character of the head).
+_DATELINE_TAIL = re.compile(rf"{_OUTLET_SUFFIX}[\u4e00-\u9fa5]{{0,4}}?{_DATED}")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 #: 力争到2030年, 至2025年: a goal's year, not the story's.
 _GOAL_YEAR_BEFORE = re.compile(r"(?:到|至|争|计划|目标|规划|展望|预计)$")
@@ -115,7 +119,8 @@ def read_metadata(
     """`text` as crawled (navigation kept: dates and datelines stand there), `body` without it;
     `fetched` is when the page was fetched (no clock is read: the same page reads the same way)."""
     m = _SOURCE.search(text[:1500]) or _SOURCE.search(text[-800:])
-    dl = _DATELINE.search(text[:1500])
+    head = text[:1500]
+    dl = _DATELINE.search(head) if _DATELINE_TAIL.search(head) else None
     found_title = title or title_of(text)
     return Metadata(
         title=found_title,

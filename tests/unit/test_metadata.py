@@ -1,6 +1,16 @@
 from datetime import date
 
-from extraction.metadata import dateline_date, published_date, read_metadata, title_of
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extraction.metadata import (
+    _DATELINE,
+    _DATELINE_TAIL,
+    dateline_date,
+    published_date,
+    read_metadata,
+    title_of,
+)
 
 
 def test_published_date_from_labels_plain_dates_and_urls() -> None:
@@ -22,3 +32,14 @@ def test_title_skips_navigation_and_dates() -> None:
 def test_source_outlet() -> None:
     meta = read_metadata("来源:红网 作者:汪衡 2019-08-01", "u", None, None, None)
     assert meta.source == "红网"
+
+
+@given(st.text(st.sampled_from("中新网日报社电讯视台在线贵阳月日3 12,。"), max_size=40))
+def test_the_dateline_first_look_passes_every_text_that_holds_a_dateline(text: str) -> None:
+    assert _DATELINE.search(text) is None or _DATELINE_TAIL.search(text) is not None
+
+
+def test_the_source_and_dateline_are_read_from_the_head() -> None:
+    meta = read_metadata("新华社成都5月6日电 正文。", "u", None, None, None)
+    assert meta.source == "新华社"
+    assert read_metadata("正文没有电头。", "u", None, None, None).source is None
