@@ -51,25 +51,33 @@ def _exit(message: str, code: int = 1) -> NoReturn:
 
 def main() -> None:
     """Run the app; the errors a user can cause end as one line and exit code 1."""
-    from aiokafka.errors import KafkaError
-    from psycopg import OperationalError
-
-    from connectors.broker import BrokerUnreachableError
-
     try:
         app()
     except CliError as e:
         _exit(str(e), e.code)
-    except BrokerUnreachableError as e:
-        _exit(str(e))
-    except KafkaError as e:
-        _exit(f"broker: {e}")
-    except OperationalError as e:
-        _exit(f"database: {str(e).strip().splitlines()[0]}")
-    except OSError as e:
-        _exit(f"{e.filename}: {e.strerror}" if e.filename else str(e))
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    except Exception as e:
+        if (message := _service_error(e)) is not None:
+            _exit(message)
+        if isinstance(e, OSError):
+            _exit(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+        raise
+
+
+def _service_error(e: Exception) -> str | None:
+    """The broker's or the database's error as one line, else None. Their clients are looked up,
+    not imported: one that was never loaded raised nothing, and `extract` starts without them."""
+    broker, kafka, database = (
+        sys.modules.get(m) for m in ("connectors.broker", "aiokafka.errors", "psycopg")
+    )
+    if broker is not None and isinstance(e, broker.BrokerUnreachableError):
+        return str(e)
+    if kafka is not None and isinstance(e, kafka.KafkaError):
+        return f"broker: {e}"
+    if database is not None and isinstance(e, database.OperationalError):
+        return f"database: {str(e).strip().splitlines()[0]}"
+    return None
 
 
 def _version(value: bool) -> None:

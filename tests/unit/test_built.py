@@ -1,0 +1,44 @@
+"""Derived data is built once per set of sources and loaded afterwards; a cache that cannot be
+read or written never stops an extractor from starting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extraction.built import load_or_build
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INVESTWIRE_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_built_once_then_loaded_until_a_source_changes() -> None:
+    builds: list[str] = []
+
+    def build() -> str:
+        builds.append("built")
+        return f"words {len(builds)}"
+
+    assert load_or_build("words", str, [b"table v1"], build) == "words 1"
+    assert load_or_build("words", str, [b"table v1"], build) == "words 1"
+    assert builds == ["built"]
+    assert load_or_build("words", str, [b"table v2"], build) == "words 2"
+
+
+def test_an_unreadable_or_foreign_cache_file_is_built_again(_cache: Path) -> None:
+    assert load_or_build("words", str, [b"t"], lambda: "first") == "first"
+    (cached,) = _cache.glob("words-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    assert load_or_build("words", str, [b"t"], lambda: "again") == "again"
+    assert load_or_build("words", int, [b"t"], lambda: 7) == 7  # a str where an int is wanted
+
+
+def test_a_cache_that_cannot_be_written_builds_every_time(_cache: Path) -> None:
+    _cache.parent.mkdir(parents=True, exist_ok=True)
+    _cache.write_text("a file where the folder should be")
+    assert load_or_build("words", str, [b"t"], lambda: "built") == "built"
+    assert load_or_build("words", str, [b"t"], lambda: "built again") == "built again"
