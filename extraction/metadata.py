@@ -56,7 +56,7 @@ def _to_date(raw: str) -> date | None:
         except ValueError:
             pass
     try:
-        parsed = jionlp.parse_time(raw)
+        parsed = jionlp().parse_time(raw)
         return date.fromisoformat(parsed["time"][0][:10])
     except Exception:  # jionlp raises ValueError and others on text it cannot read
         return None

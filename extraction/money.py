@@ -49,7 +49,7 @@ class Money:
 def _jionlp_value(core: str) -> tuple[float, bool] | None:
     """jionlp's reading of a money string; ranges (2000余万元) give their lower end, approximate."""
     try:
-        parsed = jionlp.parse_money(core)
+        parsed = jionlp().parse_money(core)
     except Exception:  # jionlp raises on strings it does not know; the caller falls back
         return None
     num = parsed.get("num")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from extraction._jionlp import jionlp
+from extraction._jionlp import dictionary, jionlp
 from extraction.built import library, load_or_build, package_file
 from extraction.trie import Trie
 
@@ -261,11 +261,11 @@ class Gazetteer:
         index: dict[str, set[str]] = defaultdict(set)
         for d in self.divisions.values():
             if d.level == "province":
-                spelled = "".join(s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple"))
+                spelled = "".join(s.rstrip("012345") for s in jionlp().pinyin(d.short, formater="simple"))
                 index[spelled].add(d.code)
                 continue
-            full = [s.rstrip("012345") for s in jionlp.pinyin(d.name, formater="simple")]
-            short = [s.rstrip("012345") for s in jionlp.pinyin(d.short, formater="simple")]
+            full = [s.rstrip("012345") for s in jionlp().pinyin(d.name, formater="simple")]
+            short = [s.rstrip("012345") for s in jionlp().pinyin(d.short, formater="simple")]
             if len(short) >= 2:
                 index["".join(short)].add(d.code)
             if len(full) >= 2:
@@ -433,7 +433,7 @@ def _alias_rows() -> list[dict[str, str]]:
 @cache
 def gazetteer() -> Gazetteer:
     """The shared gazetteer: built once (about a second), later starts load it (a tenth of that)."""
-    location = Path(jionlp.__file__).parent / "dictionary" / "china_location.txt"
+    location = dictionary("china_location.txt")
     parts = ("regions.py", "trie.py", "data/region_aliases.tsv", "data/division_codes.tsv")
     return load_or_build(
         "gazetteer",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from aggregation import article_facts
 from extraction import Extractor, UnreadableArticleError, to_article
+from extraction._jionlp import jionlp
 from schemas import RejectedInput, parse_raw_article
 from schemas.totals import ArticleFacts, ArticleVersion
 
@@ -144,6 +145,7 @@ class CpuPool:
     async def start(self) -> None:
         _init_extractor(self._extractor)
         _read(_WARM_UP, -1, self.max_bytes, self.partitions)
+        jionlp()  # imported on first use, which a page spelling no amount in words never is
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(self._pool, _ready) for _ in range(self.processes)))
 
