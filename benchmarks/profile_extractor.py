@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LIBRARIES = ("opencc", "jionlp", "pydantic", "ahocorasick")
+LIBRARIES = ("opencc", "jionlp", "pydantic")
 
 
 def part_of(filename: str, name: str) -> str:

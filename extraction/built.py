@@ -1,8 +1,8 @@
 """Data derived from the package's files and its libraries, built once and kept in the user's
 cache directory under a digest of everything it is built from, so later starts load it.
 
-A cache that cannot be read is built again; one that cannot be written (a read-only home) is
-built on every start instead.
+A cache that cannot be read or is damaged is built again; one that cannot be written (a
+read-only home, no home at all) is built on every start instead.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ import hashlib
 import os
 import pickle
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from importlib import metadata, resources
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+_SUM = hashlib.sha256().digest_size
 
 
 def package_file(part: str) -> bytes:
@@ -34,23 +36,50 @@ def load_or_build(name: str, kind: type[T], sources: Iterable[bytes], build: Cal
     h = hashlib.sha256(f"{sys.version_info[:2]}".encode())
     for source in sources:
         h.update(hashlib.sha256(source).digest())
-    path = cache_dir() / f"{name}-{h.hexdigest()[:16]}.pickle"
     try:
-        with path.open("rb") as f:
-            loaded = pickle.load(f)  # our own file, written below
-        if isinstance(loaded, kind):
-            return loaded
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pass
+        path = cache_dir() / f"{name}-{h.hexdigest()[:16]}.pickle"
+    except RuntimeError:  # no home directory to keep a cache in
+        return build()
+    loaded = _load(path, kind)
+    if loaded is not None:
+        return loaded
     built = build()
+    _store(path, built)
+    return built
+
+
+def _load(path: Path, kind: type[T]) -> T | None:
+    """The file's value if it is whole and of `kind`: it opens with the sha256 of its payload, so
+    a damaged file is built again instead of unpickled into something half right."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    payload = blob[_SUM:]
+    if hashlib.sha256(payload).digest() != blob[:_SUM]:
+        return None
+    try:
+        loaded = pickle.loads(payload)  # our own file, written by _store
+    except Exception:  # a class it names changed in a way the digest does not see: build again
+        return None
+    return loaded if isinstance(loaded, kind) else None
+
+
+def _store(path: Path, value: object) -> None:
+    """Written whole or not at all: a concurrent reader sees the old file or the new one."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
-    except OSError:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:  # a read-only or full disk: the next start builds it again
         pass
-    return built
 
 
 def cache_dir() -> Path:

@@ -438,6 +438,6 @@ def gazetteer() -> Gazetteer:
     return load_or_build(
         "gazetteer",
         Gazetteer,
-        [location.read_bytes(), *map(package_file, parts), library("ahocorasick-rs")],
+        [location.read_bytes(), *map(package_file, parts), library("jionlp")],  # jionlp: its pinyin
         lambda: Gazetteer(location, _alias_rows()),
     )

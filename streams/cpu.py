@@ -21,8 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from aggregation import article_facts
-from extraction import Extractor, UnreadableArticleError, to_article
-from extraction._jionlp import jionlp
+from extraction import Extractor, UnreadableArticleError, _jionlp, to_article
 from schemas import RejectedInput, parse_raw_article
 from schemas.totals import ArticleFacts, ArticleVersion
 
@@ -114,8 +113,8 @@ def _read_batch(
 
 
 #: A page read once before the processes fork: libraries that load their data on first use
-#: (trafilatura, jionlp) then do it once, in the worker, instead of in every process on the
-#: first real article (seconds each on a loaded machine).
+#: (trafilatura here, jionlp by its own warm-up) then do it once, in the worker, instead of in
+#: every process on the first real article (seconds each on a loaded machine).
 _WARM_UP = (
     '{"url": "https://example.org/warm-up", "published_at": "2024-01-02", "html": "<html><body>'
     "<article><h1>招商引资项目集中签约</h1><p>2024年1月2日，某市举行招商引资项目集中签约仪式，"
@@ -145,7 +144,7 @@ class CpuPool:
     async def start(self) -> None:
         _init_extractor(self._extractor)
         _read(_WARM_UP, -1, self.max_bytes, self.partitions)
-        jionlp()  # imported on first use, which a page spelling no amount in words never is
+        _jionlp.warm_up()  # imported on first use, which a page spelling no amount in words never is
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(self._pool, _ready) for _ in range(self.processes)))
 

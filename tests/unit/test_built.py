@@ -42,3 +42,23 @@ def test_a_cache_that_cannot_be_written_builds_every_time(_cache: Path) -> None:
     _cache.write_text("a file where the folder should be")
     assert load_or_build("words", str, [b"t"], lambda: "built") == "built"
     assert load_or_build("words", str, [b"t"], lambda: "built again") == "built again"
+
+
+def test_a_damaged_cache_file_is_built_again_not_loaded(_cache: Path) -> None:
+    assert load_or_build("words", list, [b"t"], lambda: ["湖南", "衡阳"]) == ["湖南", "衡阳"]
+    (cached,) = _cache.glob("words-*.pickle")
+    blob = bytearray(cached.read_bytes())
+    blob[-5] ^= 0x01  # one bit of 衡阳: it would still unpickle, as 衡陳
+    cached.write_bytes(bytes(blob))
+    assert load_or_build("words", list, [b"t"], lambda: ["rebuilt"]) == ["rebuilt"]
+    assert load_or_build("words", list, [b"t"], lambda: ["not again"]) == ["rebuilt"]
+
+
+def test_without_a_home_directory_it_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    for name in ("INVESTWIRE_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert load_or_build("words", str, [b"t"], lambda: "built") == "built"

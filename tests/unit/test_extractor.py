@@ -92,19 +92,26 @@ def _without_measure_words(text: str, extractor: Extractor) -> str:
     return extractor.lex.measure_re.sub(lambda m: "某" * len(m.group(0)), normalize_text(text).text)
 
 
-def test_a_page_whose_amounts_measure_nothing_investwire_counts_gives_no_event(extractor: Extractor) -> None:
-    """The second look: amounts, but no word a metric is read from (a budget, a GDP figure)."""
-    page = RawArticle(
-        url="https://example.gov.cn/tjxx/2024/0412.html",
-        title="2023年全市国民经济运行情况",
-        text=(
-            "2023年全市国民经济运行情况\n"
-            "初步核算,全市地区生产总值完成1562.3亿元,同比增长5.6%。"
-            "全年一般公共预算收入98.7亿元,社会消费品零售总额612亿元。"
-        ),
+def test_a_page_whose_amounts_measure_nothing_is_passed_over_before_it_is_parsed(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second look: amounts, but no word a metric is read from (a budget, a GDP figure), so
+    no sentence is read; the same page with a signing in it is."""
+    text = (
+        "2023年全市国民经济运行情况\n"
+        "初步核算,全市地区生产总值完成1562.3亿元,同比增长5.6%。"
+        "全年一般公共预算收入98.7亿元,社会消费品零售总额612亿元。"
     )
+    page = RawArticle(url="https://example.gov.cn/tjxx/2024/0412.html", text=text)
+
+    def parsed(*_args: object) -> None:
+        raise AssertionError("the page was parsed")
+
+    monkeypatch.setattr(extractor, "_read", parsed)
     assert extractor.extract(to_article(page)) == []
-    assert extractor.lex.measure_re.search(page.text) is None
+    signed = page.model_copy(update={"text": text + "全年招商引资签约项目36个,总投资218亿元。"})
+    with pytest.raises(AssertionError, match="parsed"):
+        extractor.extract(to_article(signed))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

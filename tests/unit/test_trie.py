@@ -19,6 +19,17 @@ def test_leftmost_longest_matches_on_character_offsets() -> None:
     ]
 
 
+def test_a_text_ending_inside_a_longer_name_still_finds_the_name_within() -> None:
+    """A title or the opening window cut inside 五大连池 still names 大连 (pyahocorasick's
+    longest-match walk gave nothing here)."""
+    trie = Trie()
+    for word in ("五大连池", "大连"):
+        trie.add(word, word)
+    trie.build()
+    assert list(trie.iter_long("黑龙江五大连")) == [(4, 6, "大连")]
+    assert list(trie.iter_long("五大连池市")) == [(0, 4, "五大连池")]
+
+
 def test_no_match_across_character_boundaries() -> None:
     trie = Trie()
     trie.add("一", 1)  # U+4E00: its code units look like ASCII 'N' followed by a zero byte
