@@ -12,6 +12,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from importlib import metadata, resources
 from pathlib import Path
@@ -45,6 +46,7 @@ def load_or_build(name: str, kind: type[T], sources: Iterable[bytes], build: Cal
         return loaded
     built = build()
     _store(path, built)
+    _prune(path.parent, name)
     return built
 
 
@@ -80,6 +82,22 @@ def _store(path: Path, value: object) -> None:
             raise
     except OSError:  # a read-only or full disk: the next start builds it again
         pass
+
+
+#: Files of other digests (an upgrade, a changed rule file) older than this are removed when a
+#: new one is built; an installation still using one builds it again (a second).
+STALE_AFTER_S = 30 * 24 * 3600
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Old builds of `name` and temporary files a crashed writer left."""
+    now = time.time()
+    for old in (*folder.glob(f"{name}-*.pickle"), *folder.glob(f".{name}-*.tmp")):
+        try:
+            if now - old.stat().st_mtime > STALE_AFTER_S:
+                old.unlink()
+        except OSError:  # another process removed or replaced it first
+            pass
 
 
 def cache_dir() -> Path:

@@ -3,11 +3,13 @@ read or written never stops an extractor from starting."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from extraction.built import load_or_build
+from extraction.built import STALE_AFTER_S, load_or_build
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +64,18 @@ def test_without_a_home_directory_it_builds(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     assert load_or_build("words", str, [b"t"], lambda: "built") == "built"
+
+
+def test_a_new_build_removes_builds_and_leftovers_no_one_touched_for_a_month(_cache: Path) -> None:
+    load_or_build("words", str, [b"v1"], lambda: "one")
+    (untouched,) = _cache.glob("words-*.pickle")
+    load_or_build("words", str, [b"v2"], lambda: "two")  # another installation's, recent: kept
+    (recent,) = set(_cache.glob("words-*.pickle")) - {untouched}
+    leftover = _cache / ".words-0123.pickle.x.tmp"  # a writer killed half-way
+    leftover.write_bytes(b"half written")
+    long_ago = time.time() - STALE_AFTER_S - 60
+    for old in (untouched, leftover):
+        os.utime(old, (long_ago, long_ago))
+    load_or_build("words", str, [b"v3"], lambda: "three")
+    assert recent.exists() and not untouched.exists() and not leftover.exists()
+    assert len(list(_cache.glob("words-*.pickle"))) == 2
