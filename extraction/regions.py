@@ -259,13 +259,14 @@ class Gazetteer:
 
     def _build_pinyin_index(self) -> dict[str, tuple[str, ...]]:
         index: dict[str, set[str]] = defaultdict(set)
+        pinyin = jionlp().pinyin
         for d in self.divisions.values():
             if d.level == "province":
-                spelled = "".join(s.rstrip("012345") for s in jionlp().pinyin(d.short, formater="simple"))
+                spelled = "".join(s.rstrip("012345") for s in pinyin(d.short, formater="simple"))
                 index[spelled].add(d.code)
                 continue
-            full = [s.rstrip("012345") for s in jionlp().pinyin(d.name, formater="simple")]
-            short = [s.rstrip("012345") for s in jionlp().pinyin(d.short, formater="simple")]
+            full = [s.rstrip("012345") for s in pinyin(d.name, formater="simple")]
+            short = [s.rstrip("012345") for s in pinyin(d.short, formater="simple")]
             if len(short) >= 2:
                 index["".join(short)].add(d.code)
             if len(full) >= 2:
@@ -432,12 +433,13 @@ def _alias_rows() -> list[dict[str, str]]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The shared gazetteer: built once (about a second), later starts load it (a tenth of that)."""
-    location = dictionary("china_location.txt")
+    """The shared gazetteer: built once (about a second), later starts load it (a tenth of that).
+    jionlp's version stands for its place dictionary (12 MB, not read again to be hashed) and
+    its pinyin."""
     parts = ("regions.py", "trie.py", "data/region_aliases.tsv", "data/division_codes.tsv")
     return load_or_build(
         "gazetteer",
         Gazetteer,
-        [location.read_bytes(), *map(package_file, parts), library("jionlp")],  # jionlp: its pinyin
-        lambda: Gazetteer(location, _alias_rows()),
+        [*map(package_file, parts), library("jionlp")],
+        lambda: Gazetteer(dictionary("china_location.txt"), _alias_rows()),
     )
