@@ -250,9 +250,10 @@ class TotalsLedger:
             ledger.restore(state)
         return ledger
 
-    def restore(self, state: ArticleState) -> None:
-        """Take the stored state of an article not taken yet (a rebuild streams the table here)."""
-        self._replace(None, state)
+    def restore(self, state: ArticleState, stored: bytes | None = None) -> None:
+        """Take the stored state of an article not taken yet (a rebuild streams the table here);
+        `stored` is that state's JSON as the table holds it, kept as is rather than written again."""
+        self._replace(None, state, stored)
 
     def apply(self, facts: ArticleFacts) -> ArticleState | None:
         """Take one article version; returns the article's new state, or None when nothing changed."""
@@ -268,7 +269,7 @@ class TotalsLedger:
         """Let go of the index (one on disk is deleted)."""
         self._index.close()
 
-    def _replace(self, old: ArticleState | None, new: ArticleState) -> None:
+    def _replace(self, old: ArticleState | None, new: ArticleState, stored: bytes | None = None) -> None:
         aid = new.article_id
         before = {c.fact_id: c for c in old.contributions} if old else {}
         after = {c.fact_id: c for c in new.contributions}
@@ -277,7 +278,9 @@ class TotalsLedger:
                 self._set_copy(fact, aid, after.get(fact))
         for fact, keys in new.withdrawn().items():
             self._withdraw(fact, keys)
-        self._index.put(_STATES, aid.encode(), new.model_dump_json().encode())
+        self._index.put(
+            _STATES, aid.encode(), stored if stored is not None else new.model_dump_json().encode()
+        )
 
     def _set_copy(self, fact: str, article: str, copy: Contribution | None) -> None:
         member = fact.encode()

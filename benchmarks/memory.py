@@ -196,7 +196,7 @@ def run(mode: str, n: int, regions: list[Chain], every: int, rebuild: bool, work
         index = RocksIndex(work / "ledger-index" / "0") if mode == "disk" else MemoryIndex()
         rebuilt = TotalsLedger(0.5, index)
         for _key, raw in table.items():
-            rebuilt.restore(ArticleState.model_validate_json(raw))
+            rebuilt.restore(ArticleState.model_validate_json(raw), raw)
         took = time.perf_counter() - began
         print(
             f"{mode:>6} rebuild from the table: {took:,.1f} s ({n / took:,.0f} articles/s), "

@@ -65,6 +65,8 @@ TABLE_STORE_OPTIONS = {"block_cache_size": 64 << 20}
 
 #: the longest the ledger rebuild holds the event loop at a time (seconds)
 _REBUILD_SLICE = 0.05
+#: a rebuild longer than this says how far it got, this often (seconds)
+_REBUILD_TELL_EVERY = 10.0
 
 
 @contextlib.contextmanager
@@ -214,13 +216,24 @@ class Pipeline:
         self.ledgers = {
             p: TotalsLedger(s.min_confidence, ledger_index(s.store, s.data_dir, p)) for p in owned
         }
-        turn = time.monotonic()
+        began = told = turn = time.monotonic()
+        restored = 0
         for n, (key, raw) in enumerate(self.ledger_table.items()):
             if (owner := self.ledgers.get(int(str(key).split("|", 1)[0]))) is not None:
-                owner.restore(ArticleState.model_validate_json(raw))
-            if n % 256 == 0 and time.monotonic() - turn > _REBUILD_SLICE:
+                owner.restore(ArticleState.model_validate_json(raw), raw)
+                restored += 1
+            if n % 256 == 0 and (now := time.monotonic()) - turn > _REBUILD_SLICE:
+                self.counts["ledger.restored"] += restored
+                restored = 0
+                if now - told > _REBUILD_TELL_EVERY:
+                    told = now
+                    log.info("rebuilding the totals: %d article states read of the table", n)
                 await asyncio.sleep(0)
                 turn = self.rebalancing_since = time.monotonic()
+        self.counts["ledger.restored"] += restored
+        took = time.monotonic() - began
+        if took > _REBUILD_TELL_EVERY:
+            log.info("totals rebuilt from the table in %.1f s", took)
         self.ready = True
         self.rebalancing_since = None
 

@@ -73,6 +73,11 @@ class PipelineCollector(Collector):
         for tp, behind in sorted(self.lag().items()):
             lag.add_metric([tp.topic, str(tp.partition)], behind)
         yield lag
+        yield CounterMetricFamily(
+            "investwire_ledger_states_restored",
+            "article states a rebuild took from the ledger table (a restart's progress)",
+            value=counts["ledger.restored"],
+        )
         yield GaugeMetricFamily(
             "investwire_ready",
             "1 when the worker has recovered its tables and rebuilt its rows",

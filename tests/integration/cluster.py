@@ -107,7 +107,11 @@ class Cluster:
         return sum((await group_lag(self.broker, "nobody", [TOTALS.name])).values())
 
     async def articles_read(self, name: str) -> float:
-        """`investwire_articles_in_total` of worker `name` (since its last start), from its /metrics."""
+        """`investwire_articles_in_total` of worker `name` (since its last start)."""
+        return await self.sample(name, "investwire_articles_in_total")
+
+    async def sample(self, name: str, metric: str) -> float:
+        """A sample of worker `name`'s /metrics (counters count since its last start)."""
         url = f"http://127.0.0.1:{self.ports[name]}/metrics"
         async with aiohttp.ClientSession() as http, http.get(url) as resp:
             text = await resp.text()
@@ -115,7 +119,7 @@ class Cluster:
             s.value
             for family in text_string_to_metric_families(text)
             for s in family.samples
-            if s.name == "investwire_articles_in_total"
+            if s.name == metric
         )
 
     async def settled(self, timeout: float = 180.0, quiet: float = 8.0) -> dict[str, dict[str, Any]]:

@@ -75,14 +75,17 @@ async def test_ten_kill_nines_with_restarts_give_the_totals_of_an_uninterrupted_
 
 async def test_a_worker_restarted_after_its_work_restores_every_state_it_wrote(tmp_path: Path) -> None:
     """Every article once, so a ledger state lost in the table restore would show in the rows the
-    restarted worker republishes."""
+    restarted worker republishes; its metrics say how many states its rebuild took."""
     async with Cluster(tmp_path) as cluster:
         cluster.start("w")
         await cluster.feed(ONE_PASS)
         assert await cluster.settled(quiet=3.0) == clean_totals()
+        assert await cluster.sample("w", "investwire_ledger_states_restored_total") == 0
         cluster.kill("w")
         cluster.start("w")
         assert await cluster.settled() == clean_totals()
+        with_facts = {e.article_id for e in events_of(ONE_PASS) if contribution_of(e) is not None}
+        assert await cluster.sample("w", "investwire_ledger_states_restored_total") >= len(with_facts)
 
 
 async def test_two_workers_one_killed_for_good_the_survivor_finishes_exactly(tmp_path: Path) -> None:

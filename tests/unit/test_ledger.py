@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregation import TotalsLedger, article_facts, merge
+from aggregation import ArticleState, TotalsLedger, article_facts, merge
 from schemas import Amount, InvestmentEvent, Period, RegionRef
 from schemas.totals import ArticleFacts, ArticleVersion, Contribution
 
@@ -309,9 +309,15 @@ def test_rows_are_a_function_of_the_set_of_versions(
     once = ledger_of(*versions, min_confidence=min_confidence)
     again = ledger_of(*shuffled, min_confidence=min_confidence)
     rebuilt = TotalsLedger.of(again.articles.values(), min_confidence)
+    from_table = TotalsLedger(min_confidence)  # as the worker rebuilds: the table's JSON kept as is
+    for state in again.articles.values():
+        stored = state.model_dump_json().encode()
+        from_table.restore(ArticleState.model_validate_json(stored), stored)
     assert rows(once) == want
     assert rows(again) == want
     assert rows(rebuilt) == want
+    assert rows(from_table) == want
+    assert dict(from_table.articles) == dict(again.articles)
 
 
 @given(st.lists(VERSIONS, min_size=1, max_size=6), st.randoms(use_true_random=False))
