@@ -4,7 +4,8 @@
 
 One partition's ledger is fed as the worker feeds it: every article's facts are applied, the
 state it returns is written to the table store (a dict for `memory://`; for `rocksdb://` a
-RocksDB opened with Faust's own options, standing in for the Faust table), and every
+RocksDB opened by Faust's options class with the worker's settings, standing in for the Faust
+table), and every
 `--publish-every` articles the pending rows are serialised as for `investment.totals` and
 confirmed. The articles are distinct, with facts in the chains (province, city, county) of
 `--regions` real counties of the gazetteer, four metrics, years 2015-2025, flows and period
@@ -46,6 +47,7 @@ from aggregation import ArticleState, MemoryIndex, RocksIndex, TotalsLedger  # n
 from aggregation.index import held_bytes  # noqa: E402
 from schemas.events import Period, RegionRef  # noqa: E402
 from schemas.totals import ArticleFacts, ArticleVersion, Contribution  # noqa: E402
+from streams.app import TABLE_STORE_OPTIONS  # noqa: E402
 
 METRICS = ["total_investment", "attracted_funds", "funds_in_place", "fdi_utilized"]
 CORRECTED = 0.05
@@ -151,7 +153,7 @@ def run(mode: str, n: int, regions: list[Chain], every: int, rebuild: bool, work
     table: MutableMapping[bytes, bytes]
     index: MemoryIndex | RocksIndex
     if mode == "disk":
-        table = RocksDBOptions().open(work / "table-0.db")  # as Faust opens a table's partition
+        table = RocksDBOptions(**TABLE_STORE_OPTIONS).open(work / "table-0.db")  # as the worker's tables
         index = RocksIndex(work / "ledger-index" / "0")
     else:
         table, index = {}, MemoryIndex()
