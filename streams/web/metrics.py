@@ -75,7 +75,7 @@ class PipelineCollector(Collector):
         yield lag
         yield CounterMetricFamily(
             "investwire_ledger_states_restored",
-            "article states a rebuild took from the ledger table (a restart's progress)",
+            "article states the rebuilds since start took from the ledger table (owned partitions)",
             value=counts["ledger.restored"],
         )
         yield GaugeMetricFamily(
