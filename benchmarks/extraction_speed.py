@@ -46,9 +46,8 @@ def main() -> None:
     started = time.perf_counter()
     texts = [normalize_text(a.text).text for a in articles]
     floor = time.perf_counter() - started
-    steps: dict[
-        str, float
-    ] = {}  # what else every article with an amount goes through before any rule reads it
+    # what else every article with an amount goes through before any rule reads it
+    steps: dict[str, float] = {}
     for name, step in (("sentence split", split_sentences), ("place automaton", extractor.gaz.find)):
         started = time.perf_counter()
         for text in texts:

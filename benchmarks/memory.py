@@ -5,12 +5,11 @@
 One partition's ledger is fed as the worker feeds it: every article's facts are applied, the
 state it returns is written to the table store (a dict for `memory://`; for `rocksdb://` a
 RocksDB opened by Faust's options class with the worker's settings, standing in for the Faust
-table), and every
-`--publish-every` articles the pending rows are serialised as for `investment.totals` and
-confirmed. The articles are distinct, with facts in the chains (province, city, county) of
-`--regions` real counties of the gazetteer, four metrics, years 2015-2025, flows and period
-figures; about 5% get a corrected second version a while later, and about 5% are syndicated
-copies of a recent article (same facts, another confidence).
+table), and every `--publish-every` articles the pending rows are serialised as for
+`investment.totals` and confirmed. The articles are distinct, with facts in the chains
+(province, city, county) of `--regions` real counties of the gazetteer, four metrics, years
+2015-2025, flows and period figures; about 5% get a corrected second version a while later,
+and about 5% are syndicated copies of a recent article (same facts, another confidence).
 
 It runs twice, each in a process of its own: with the ledger's index in memory (the baseline:
 it grows with history) and on disk (RocksDB: it should stay flat). At 10k, 100k, 1M articles

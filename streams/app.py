@@ -217,22 +217,21 @@ class Pipeline:
             p: TotalsLedger(s.min_confidence, ledger_index(s.store, s.data_dir, p)) for p in owned
         }
         began = told = turn = time.monotonic()
-        taken = counted = 0  # states of owned partitions taken; of them, already in the counts
+        before = self.counts["ledger.restored"]
         for n, (key, raw) in enumerate(self.ledger_table.items()):
             if (owner := self.ledgers.get(int(str(key).split("|", 1)[0]))) is not None:
                 owner.restore(ArticleState.model_validate_json(raw), raw)
-                taken += 1
+                self.counts["ledger.restored"] += 1
             if n % 256 == 0 and (now := time.monotonic()) - turn > _REBUILD_SLICE:
-                self.counts["ledger.restored"] += taken - counted
-                counted = taken
                 if now - told > _REBUILD_TELL_EVERY:
                     told = now
+                    taken = self.counts["ledger.restored"] - before
                     log.info("rebuilding the totals: %d article states taken so far", taken)
                 await asyncio.sleep(0)
                 turn = self.rebalancing_since = time.monotonic()
-        self.counts["ledger.restored"] += taken - counted
         took = time.monotonic() - began
         if took > _REBUILD_TELL_EVERY:
+            taken = self.counts["ledger.restored"] - before
             log.info("totals rebuilt from %d article states in %.1f s", taken, took)
         self.ready = True
         self.rebalancing_since = None
